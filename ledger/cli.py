@@ -1,0 +1,198 @@
+"""The `ledger` command line: options in, core calls, rendered output out."""
+
+import datetime as dt
+import os
+import re
+import sys
+from typing import List, Optional
+
+import typer
+
+from ledger.vocab import FORMATS_HELP, LIGHTS, STATUSES, LedgerError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  rich_markup_mode=None, help="工作台账：任务清单、进展日志、序时进度与红黄绿灯。")
+ROOT = {"given": None}
+
+AsOf = typer.Option(None, "--as-of", help="按哪一天计算（YYYY-MM-DD），默认今天")
+Format = typer.Option("table", "--format", "-f", help=FORMATS_HELP)
+UnitOption = typer.Option(None, "--unit", "-u", help="单位全称或简称")
+
+
+@app.callback()
+def _options(root: Optional[str] = typer.Option(None, "--root", help="台账目录（含 data/），也可用环境变量 LEDGER_ROOT"),
+             version: bool = typer.Option(False, "--version", help="显示版本")):
+    ROOT["given"] = root
+    if version:
+        from ledger import __version__  # noqa: PLC0415
+        print(f"ledger {__version__}")
+        raise typer.Exit()
+
+
+def _date(text, option):
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise LedgerError(f"{option} 的值“{text}”不是有效日期；应为 YYYY-MM-DD，例如 2023-06-30", code=2) from None
+
+
+def _as_of(text):
+    return _date(text, "--as-of") if text else dt.date.today()
+
+
+def _load(warn=True):
+    """The ledger, checked; problems go to stderr as a warning (the listing still shows valid data)."""
+    from ledger import check, store  # noqa: PLC0415
+
+    ledger = store.Ledger(store.find_root(ROOT["given"]))
+    problems = check.check(ledger, dt.date.today().isoformat())
+    if ledger.plan is None:
+        raise LedgerError("任务清单无法读取，无法继续：\n" + "\n".join(map(str, problems)))
+    if problems and warn:
+        print(f"注意：台账中有 {len(problems)} 处问题，有问题的条目未计入；运行 ledger validate 查看。", file=sys.stderr)
+    return ledger
+
+
+def _unit(ledger, text):
+    from ledger.check import resolve_unit  # noqa: PLC0415
+
+    return resolve_unit(ledger.units, text) if text else None
+
+
+def _section(ledger, text):
+    for section in ledger.sections:
+        if text in (str(section["id"]), section["numeral"]):
+            return section["id"]
+    choices = "、".join(f"{s['id']}（{s['numeral']}）" for s in ledger.sections)
+    raise LedgerError(f"没有第“{text}”部分；可用：{choices}", code=2)
+
+
+@app.command()
+def status(unit: Optional[str] = UnitOption,
+           section: Optional[str] = typer.Option(None, "--section", "-s", help="部分序号，如 3 或 三"),
+           light: Optional[str] = typer.Option(None, "--light", "-l", help="只看某种灯：红、黄、绿、未报送"),
+           as_of: Optional[str] = AsOf, fmt: str = Format):
+    """各项任务的状态、进度与序时进度、红黄绿灯。"""
+    from ledger import render, state, views  # noqa: PLC0415
+
+    fmt = render.check_format(fmt)
+    if light and light not in LIGHTS:
+        raise LedgerError(f"未知的灯“{light}”；应为 {'、'.join(LIGHTS)} 之一", code=2)
+    ledger, day = _load(), _as_of(as_of)
+    name = _unit(ledger, unit)
+    number = _section(ledger, section) if section else None
+    states = [s for s in state.task_states(ledger, day)
+              if (not name or name in s["lead_units"] or name in s["support_units"])
+              and (number is None or s["section"] == number) and (not light or s["light"] == light)]
+    views.status(states, day, fmt, name)
+
+
+@app.command()
+def show(task: int = typer.Argument(..., help="任务序号"), as_of: Optional[str] = AsOf, fmt: str = Format):
+    """一项任务的卡片：全文、单位、指标及最新完成值、各单位全部进展记录。"""
+    from ledger import render, views  # noqa: PLC0415
+
+    fmt = render.check_format(fmt)
+    ledger, day = _load(), _as_of(as_of)
+    if task not in ledger.tasks:
+        raise LedgerError(f"没有第 {task} 项任务；任务序号为 1–{max(ledger.tasks, default=0)}", code=2)
+    views.task_card(ledger, task, day, fmt)
+
+
+@app.command()
+def update(task: int = typer.Argument(..., help="任务序号"),
+           note: str = typer.Option(..., "--note", "-n", help="进展：做了什么"),
+           status: Optional[str] = typer.Option(None, "--status", help=f"状态：{'、'.join(STATUSES)}；默认推进中"
+                                                "（进度 100 时默认已完成）"),
+           percent: Optional[float] = typer.Option(None, "--percent", "-p", help="进度百分比 0–100"),
+           problem: Optional[str] = typer.Option(None, "--problem", help="存在问题"),
+           next_steps: Optional[str] = typer.Option(None, "--next", help="下步计划"),
+           metric: List[str] = typer.Option([], "--metric", "-m", help="指标完成值：名称=数值（名称也可写指标序号）；可多次"),
+           unit: Optional[str] = UnitOption,
+           date: Optional[str] = typer.Option(None, "--date", help="报送日期 YYYY-MM-DD，默认今天"),
+           reporter: Optional[str] = typer.Option(None, "--reporter", help="报送人；默认取环境变量 LEDGER_REPORTER")):
+    """向本单位的进展日志追加一条经过校验的进展（只追加，不改动已有内容）。"""
+    from ledger import updates  # noqa: PLC0415
+
+    ledger = _load(warn=False)  # the entry is checked in full; other files' problems are validate's business
+    name = _unit(ledger, unit or os.environ.get("LEDGER_UNIT"))
+    day = _date(date, "--date") if date else dt.date.today()
+    fields = {"status": status, "percent": percent, "progress": note, "problems": problem, "next": next_steps,
+              "metric": metric, "reporter": reporter or os.environ.get("LEDGER_REPORTER")}
+    updates.record(ledger, task, name, day, fields)
+
+
+@app.command()
+def overdue(as_of: Optional[str] = AsOf, fmt: str = Format):
+    """红灯、黄灯任务（按牵头单位分组），以及本周期未按时报送的单位。"""
+    from ledger import render, state, views  # noqa: PLC0415
+
+    fmt = render.check_format(fmt)
+    ledger, day = _load(), _as_of(as_of)
+    views.overdue(ledger, state.task_states(ledger, day), day, fmt)
+
+
+@app.command()
+def units(as_of: Optional[str] = AsOf, fmt: str = Format):
+    """各单位：牵头、参与的任务数，已完成、落后、逾期数，最近报送日期。"""
+    from ledger import render, state, views  # noqa: PLC0415
+
+    fmt = render.check_format(fmt)
+    ledger, day = _load(), _as_of(as_of)
+    views.unit_list(state.unit_states(ledger, state.task_states(ledger, day), day), fmt)
+
+
+@app.command()
+def validate():
+    """校验全部台账文件；没有问题时不输出、退出码 0，有问题时逐条列出“文件:行: 说明”、退出码 1。"""
+    from ledger import check, store  # noqa: PLC0415
+
+    ledger = store.Ledger(store.find_root(ROOT["given"]))
+    problems = check.check(ledger, dt.date.today().isoformat())
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"共 {len(problems)} 处问题。", file=sys.stderr)
+        raise typer.Exit(1)
+
+
+USAGE_WORDS = ((r"No such option: (\S+)", r"没有这个选项：\1"),
+               (r"Missing option '(.+?)'(?: / '.+?')*\.?", r"缺少选项 \1"),
+               (r"Missing argument '(.+?)'", r"缺少参数 \1"),
+               (r"Invalid value for '(.+?)': '(.*?)' is not a valid (integer|float).*", r"\1 的值“\2”不是有效的数字"),
+               (r"Got unexpected extra arguments? \((.*)\)", r"多余的参数：\1"),
+               (r"Option '(.+?)' requires an argument.", r"选项 \1 需要一个值"),
+               (r"No such command '(.+?)'.", r"没有这个命令：\1"))
+
+
+def _usage_message(message):
+    for pattern, chinese in USAGE_WORDS:
+        message = re.sub(pattern, chinese, message)
+    return message
+
+
+def main():
+    """Runs the app: Chinese messages and exit codes 0 fine, 1 problems found, 2 usage errors."""
+    try:
+        code = app(standalone_mode=False)
+    except LedgerError as error:
+        print(str(error), file=sys.stderr)
+        code = error.code
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as error:  # noqa: BLE001 - click's usage errors, and the last line against tracebacks
+        if hasattr(error, "format_message") and hasattr(error, "exit_code"):
+            names = {c.name or c.callback.__name__ for c in app.registered_commands}
+            command = next((f"{arg} " for arg in sys.argv[1:] if arg in names), "")
+            print(f"用法错误：{_usage_message(error.format_message())}\n运行 ledger {command}--help 查看用法。",
+                  file=sys.stderr)
+            code = error.exit_code
+        else:
+            if os.environ.get("LEDGER_DEBUG"):
+                raise
+            print(f"ledger 内部错误（{type(error).__name__}: {error}）；请把这条信息和所用命令报告给维护者。",
+                  file=sys.stderr)
+            code = 3
+    sys.exit(code or 0)

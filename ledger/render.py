@@ -1,0 +1,116 @@
+"""Listings out: one renderer for every command — rich table, any tabulate format, csv, json."""
+
+import json
+import os
+import re
+import sys
+from typing import Callable, NamedTuple
+
+from ledger.vocab import RED, UNREPORTED, YELLOW, LedgerError
+
+LIGHT_STYLES = {RED: "bold white on red", YELLOW: "bold black on yellow", "绿": "bold white on green",
+                UNREPORTED: "dim"}
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class Column(NamedTuple):
+    key: str
+    header: str
+    show: Callable = None  # record -> text shown to people; default: the value under key
+
+
+def clean(text):
+    """Text safe for a terminal: control characters (ANSI escapes included) made visible and inert."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+
+
+def percent(value):
+    return "—" if value is None else f"{value:g}%"
+
+
+def units(names):
+    return "、".join(names) if names else "—"
+
+
+def text(value):
+    return "—" if value is None or value == "" else value
+
+
+def console():
+    from rich.console import Console  # noqa: PLC0415 - rich only for the table format
+
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", 0) or 160)
+    return Console(width=width, highlight=False, emoji=False, markup=False)
+
+
+def check_format(fmt):
+    """The format name if ledger can write it, else a usage error listing the choices."""
+    if fmt in ("table", "csv", "json"):
+        return fmt
+    from tabulate import tabulate_formats  # noqa: PLC0415
+
+    if fmt in tabulate_formats or fmt == "markdown":
+        return {"markdown": "pipe"}.get(fmt, fmt)
+    raise LedgerError(f"未知的输出格式“{fmt}”；可用：table、csv、json、markdown、{'、'.join(tabulate_formats)}",
+                      code=2)
+
+
+def render(records, columns, fmt, title=None, notes=()):
+    """Writes records (dicts) as fmt: people's formats show the columns, csv and json every field."""
+    if fmt == "json":
+        print(json.dumps(records, ensure_ascii=False, indent=2, default=str))
+        return
+    if fmt == "csv":
+        _csv(records)
+        return
+    cells = [[clean(text(c.show(r) if c.show else r.get(c.key))) for c in columns] for r in records]
+    headers = [c.header for c in columns]
+    if fmt == "table":
+        _rich(cells, headers, title, notes)
+        return
+    from tabulate import tabulate  # noqa: PLC0415
+
+    if title:
+        print(clean(title))
+    print(tabulate(cells, headers=headers, tablefmt=fmt, disable_numparse=True))
+    for note in notes:
+        print(clean(note))
+
+
+def _rich(cells, headers, title, notes):
+    from rich.table import Table  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
+
+    table = Table(title=Text(clean(title)) if title else None, title_justify="left")
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row in cells:
+        table.add_row(*(Text(cell, style=LIGHT_STYLES.get(cell, "")) for cell in row))
+    out = console()
+    out.print(table)
+    for note in notes:
+        out.print(Text(clean(note)))
+
+
+def _csv(records):
+    import csv  # noqa: PLC0415
+
+    keys = list(dict.fromkeys(key for record in records for key in record))
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(keys)
+    for record in records:
+        writer.writerow([_flat(record.get(key)) for key in keys])
+
+
+def _flat(value):
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else value
+
+
+def lines(items):
+    """Prints plain lines of text (made terminal-safe) to standard output."""
+    for item in items:
+        print(clean(item))

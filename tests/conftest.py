@@ -1,0 +1,155 @@
+"""Shared helpers: run the real CLI entry point, and build small ledgers on disk."""
+
+import contextlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCE = REPO.parent / "shared" / "source" / "guanxian-2023-key-tasks.txt"
+
+
+class Result(NamedTuple):
+    code: int
+    out: str
+    err: str
+
+
+def run(*args, root=None, env=None):
+    """Runs `ledger ARGS` in this process through ledger.cli.main, as the console script does."""
+    from ledger.cli import main
+
+    argv = ["ledger"] + (["--root", str(root)] if root else []) + [str(a) for a in args]
+    out, err = io.StringIO(), io.StringIO()
+    saved_env = dict(os.environ)
+    saved_argv = sys.argv
+    os.environ.pop("LEDGER_ROOT", None)
+    os.environ.pop("LEDGER_UNIT", None)
+    os.environ.pop("LEDGER_REPORTER", None)
+    os.environ.update(env or {})
+    sys.argv = argv
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main()
+    except SystemExit as exit_:
+        code = exit_.code or 0
+    finally:
+        sys.argv = saved_argv
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def run_process(*args, root=None, env=None, cwd=None, timeout=60):
+    """Runs `python -m ledger ARGS` as a separate process."""
+    argv = [sys.executable, "-m", "ledger"] + (["--root", str(root)] if root else []) + [str(a) for a in args]
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
+    full_env.update(env or {})
+    done = subprocess.run(argv, capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout)
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+def write(path, text):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def real(tmp_path):
+    """A copy of the shipped ledger (tasks, units, config) with empty journals."""
+    for name in ("tasks.yaml", "units.yaml", "config.yaml"):
+        shutil.copy(REPO / "data" / name, write(tmp_path / "data" / name, ""))
+    (tmp_path / "data" / "progress").mkdir()
+    return tmp_path
+
+
+SMALL_TASKS = """\
+plan:
+  title: 测试计划
+  issuer: 测试办公室
+  number: 测政办字〔2023〕1号
+  date: 2023-01-01
+  start: 2023-01-01
+  end: 2023-12-31
+sections:
+- id: 1
+  numeral: 一
+  title: 第一部分
+- id: 2
+  numeral: 二
+  title: 第二部分
+tasks:
+- id: 1
+  section: 1
+  title: 造林
+  text: 造林。全县完成造林1300亩。(牵头单位:县林业局)
+  lead_units:
+  - 县林业局
+  targets:
+  - name: 完成造林
+    value: 1300
+    measure: 亩
+    comparator: at_least
+    kind: amount
+    source: 全县完成造林1300亩。
+  due: 2023-12-31
+- id: 2
+  section: 1
+  title: 修路
+  text: 修路。(牵头单位:县交通运输局,参与单位:县林业局)
+  lead_units:
+  - 县交通运输局
+  support_units:
+  - 县林业局
+  due: 2023-12-31
+- id: 3
+  section: 2
+  title: 上半年完成的任务
+  text: 上半年完成的任务。6月底前完成。(牵头单位:县水利局)
+  lead_units:
+  - 县水利局
+  due: 2023-06-30
+- id: 4
+  section: 2
+  title: 共同牵头
+  text: 共同牵头。(牵头单位:县水利局、县林业局)
+  lead_units:
+  - 县水利局
+  - 县林业局
+  due: 2023-12-31
+- id: 5
+  section: 2
+  title: 统筹
+  text: 统筹。
+  lead_units: []
+  coordination: true
+  due: 2023-12-31
+"""
+
+SMALL_UNITS = """\
+units:
+- name: 县林业局
+  aliases: [林业局]
+- name: 县交通运输局
+  aliases: [交通局]
+- name: 县水利局
+  aliases: [水利局]
+"""
+
+
+@pytest.fixture
+def small(tmp_path):
+    """A five-task ledger with three units, written in the test, empty journals."""
+    write(tmp_path / "data" / "tasks.yaml", SMALL_TASKS)
+    write(tmp_path / "data" / "units.yaml", SMALL_UNITS)
+    (tmp_path / "data" / "progress").mkdir()
+    return tmp_path
