@@ -12,7 +12,7 @@ from typing import NamedTuple
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCE = REPO.parent / "shared" / "source" / "guanxian-2023-key-tasks.txt"
+SOURCE = REPO / "data" / "source" / "guanxian-2023-key-tasks.txt"  # a copy of ../shared/source
 
 
 class Result(NamedTuple):
