@@ -76,20 +76,22 @@ def _unknown_journal(ledger, unit):
 
 
 def _check_journal(ledger, relative, unit, entries, today):
-    problems, previous = [], None
+    problems, previous, seen = [], None, set()
     for entry in entries:
-        for field, message in entry_problems(ledger, unit, entry, previous, today):
+        for field, message in entry_problems(ledger, unit, entry, previous, seen, today):
             if field.startswith("actuals."):
                 line = entry["actual_lines"][field[len("actuals."):]]
             else:
                 line = entry["lines"].get(field, entry["line"])
             problems.append(Problem(relative, line, message))
         previous = entry
+        seen.add((entry["task"], entry["date"]))
     return problems
 
 
-def entry_problems(ledger, unit, entry, previous, today):
-    """(field, message) for each problem of one entry by unit, given the entry before it in its journal."""
+def entry_problems(ledger, unit, entry, previous, seen, today):
+    """(field, message) for each problem of one entry by unit, given the entry before it in its journal
+    and the (task, date) of every entry before it."""
     problems = []
     start, end = (ledger.plan or {}).get("start", ""), (ledger.plan or {}).get("end", "")
     date = entry["date"]
@@ -112,6 +114,10 @@ def entry_problems(ledger, unit, entry, previous, today):
     if previous and date < previous["date"]:
         problems.append(("date", f"日期 {date} 早于上一条（第 {previous['line']} 行，{previous['date']}）；"
                                  "日志只能按日期先后追加，请把它放到正确位置或改正日期"))
+    corrects = entry.get("corrects")
+    if corrects and (entry["task"], corrects) not in seen:
+        problems.append(("corrects", f"本日志在 {corrects} 没有第 {entry['task']} 项任务的条目；"
+                                     "corrects 应为被更正的那一条的日期"))
     percent = entry.get("percent")
     if entry["status"] == DONE and percent is not None and percent < 100:
         problems.append(("percent", f"状态为“已完成”但进度是 {percent:g}%；已完成的进度应为 100，"

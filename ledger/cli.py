@@ -112,7 +112,8 @@ def update(task: int = typer.Argument(..., help="任务序号"),
            metric: List[str] = typer.Option([], "--metric", "-m", help="指标完成值：名称=数值（名称也可写指标序号）；可多次"),
            unit: Optional[str] = UnitOption,
            date: Optional[str] = typer.Option(None, "--date", help="报送日期 YYYY-MM-DD，默认今天"),
-           reporter: Optional[str] = typer.Option(None, "--reporter", help="报送人；默认取环境变量 LEDGER_REPORTER")):
+           reporter: Optional[str] = typer.Option(None, "--reporter", help="报送人；默认取环境变量 LEDGER_REPORTER"),
+           corrects: Optional[str] = typer.Option(None, "--corrects", help="这条是更正：被更正条目的日期 YYYY-MM-DD")):
     """向本单位的进展日志追加一条经过校验的进展（只追加，不改动已有内容）。"""
     from ledger import updates  # noqa: PLC0415
 
@@ -120,7 +121,8 @@ def update(task: int = typer.Argument(..., help="任务序号"),
     name = _unit(ledger, unit or os.environ.get("LEDGER_UNIT"))
     day = _date(date, "--date") if date else dt.date.today()
     fields = {"status": status, "percent": percent, "progress": note, "problems": problem, "next": next_steps,
-              "metric": metric, "reporter": reporter or os.environ.get("LEDGER_REPORTER")}
+              "metric": metric, "reporter": reporter or os.environ.get("LEDGER_REPORTER"),
+              "corrects": _date(corrects, "--corrects").isoformat() if corrects else None}
     updates.record(ledger, task, name, day, fields)
 
 

@@ -112,6 +112,7 @@ class Config(_Model):
 class Entry(_Model):
     date: IsoDate
     task: int
+    corrects: Optional[IsoDate] = None
     status: Literal[STATUSES]
     percent: Optional[Annotated[float, Field(ge=0, le=100)]] = None
     progress: Text

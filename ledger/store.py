@@ -36,7 +36,8 @@ def find_root(given=None):
 class Ledger:
     """Everything read from a ledger's files: plan, sections, tasks, units, config, journals, problems."""
 
-    def __init__(self, root):
+    def __init__(self, root, journals=None):
+        """Reads everything under root; journals, when given, limits the journals read to those paths."""
         self.root = root
         self.problems = []
         tasks_file = self.read(TASKS, "tasks") or {}
@@ -50,7 +51,7 @@ class Ledger:
         self.unit_names = {unit["name"] for unit in self.units}
         self.config = self.read(CONFIG, "config") if (root / CONFIG).exists() else _default_config()
         self.journals = {}  # relative path -> entries
-        for path in journal_files(root):
+        for path in journal_files(root) if journals is None else [root / p for p in journals]:
             relative = f"{PROGRESS}/{path.name}"
             if path.is_symlink():
                 self.problems.append(Problem(relative, 0, "日志文件不能是符号链接；请把它换成普通文件"))

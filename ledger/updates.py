@@ -7,7 +7,7 @@ from ledger.models import entry_errors
 from ledger.vocab import DONE, IN_PROGRESS, LedgerError
 
 OPTION_OF = {"task": "任务序号", "date": "--date", "status": "--status", "percent": "--percent",
-             "progress": "--note", "problems": "--problem", "next": "--next", "actuals": "--metric",
+             "progress": "--note", "corrects": "--corrects", "problems": "--problem", "next": "--next", "actuals": "--metric",
              "reporter": "--reporter"}
 
 
@@ -26,7 +26,8 @@ def record(ledger, task_id, unit, day, fields):
     today = dt.date.today().isoformat()
 
     def accept(existing):
-        return _lines(check.entry_problems(ledger, unit, entry, existing[-1] if existing else None, today))
+        seen = {(e["task"], e["date"]) for e in existing}
+        return _lines(check.entry_problems(ledger, unit, entry, existing[-1] if existing else None, seen, today))
 
     header = f"# {unit}工作进展日志。只在末尾追加新条目；已写入的条目不要修改，更正请追加一条新条目并说明。\n"
     try:
@@ -54,7 +55,8 @@ def new_entry(task, day, fields):
     """The entry to append, in the journal's field order, with only the fields given."""
     percent = _number(fields["percent"])
     status = fields["status"] or (DONE if percent == 100 else IN_PROGRESS)
-    entry = {"date": day.isoformat(), "task": task["id"], "status": status, "percent": percent,
+    entry = {"date": day.isoformat(), "task": task["id"], "corrects": fields["corrects"], "status": status,
+             "percent": percent,
              "progress": fields["progress"], "problems": fields["problems"], "next": fields["next"],
              "actuals": _metrics(task, fields["metric"]), "reporter": fields["reporter"]}
     return {key: value for key, value in entry.items() if value not in (None, {})}

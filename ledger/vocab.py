@@ -17,6 +17,7 @@ KINDS = {"amount": "数量", "growth": "增长"}
 ENTRY_FIELDS = {
     "date": "日期",
     "task": "任务序号",
+    "corrects": "更正哪天的条目",
     "status": "状态",
     "percent": "进度",
     "progress": "进展",

@@ -165,3 +165,12 @@ def test_an_update_reviews_as_a_pure_addition_in_git(small):
     diff = git(small, "diff", "-U0", "--", J)
     added = [line for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
     assert added == ["+- date: 2023-04-01", "+  task: 1", "+  status: 推进中", "+  percent: 30", "+  progress: 第二次"]
+
+
+def test_a_correction_is_a_new_entry(small):
+    update(small, 1, "--date", "2023-03-01", "-p", 30, "-n", "造林 300 亩")
+    assert update(small, 1, "--date", "2023-03-02", "-p", 20, "-n", "更正：实为 200 亩", "--corrects", "2023-03-01").code == 0
+    assert (small / J).read_text(encoding="utf-8").endswith(
+        "- date: 2023-03-02\n  task: 1\n  corrects: 2023-03-01\n  status: 推进中\n  percent: 20\n  progress: 更正：实为 200 亩\n")
+    assert update(small, 1, "--date", "2023-03-03", "-n", "x", "--corrects", "2023-02-01").err == (
+        "没有写入，日志保持原样：\n--corrects：本日志在 2023-02-01 没有第 1 项任务的条目；corrects 应为被更正的那一条的日期\n")

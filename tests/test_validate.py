@@ -39,7 +39,7 @@ ENTRY = "- date: 2023-03-01\n  task: 1\n  status: 推进中\n  progress: 造林\
     (ENTRY.replace("推进中", "已完成") + "  percent: 90\n",
      f"{J}:5: 状态为“已完成”但进度是 90%；已完成的进度应为 100，否则请把状态改为“推进中”"),
     (ENTRY.replace("推进中", "完成"), f"{J}:3: “status”（状态）的值“完成”无效；应为以下之一：未启动, 推进中, 已完成, 受阻"),
-    (ENTRY + "  percnet: 20\n", f"{J}:5: 未知字段“percnet”；是不是“percent”？可用字段：date、task、status、percent、"
+    (ENTRY + "  percnet: 20\n", f"{J}:5: 未知字段“percnet”；是不是“percent”？可用字段：date、task、corrects、status、percent、"
      "progress、problems、next、actuals、reporter"),
     (ENTRY.replace("  progress: 造林\n", ""), f"{J}:1: 缺少必填字段“progress”（进展）"),
     (ENTRY.replace("造林", "no"), None),  # YAML 1.1 would make this False; here it stays the text "no"
@@ -124,3 +124,9 @@ def test_no_ledger_here(tmp_path, monkeypatch):
     assert result.code == 2
     assert result.err.startswith("找不到台账：当前目录及其上级目录都没有 data/tasks.yaml")
     assert run("status", root=tmp_path / "nowhere").err.startswith("“")
+
+
+def test_a_correction_names_an_earlier_entry_of_the_same_task(small):
+    write(small / J, ENTRY + ENTRY.replace("2023-03-01", "2023-03-05").replace("  task: 1\n", "  task: 1\n  corrects: 2023-03-01\n")
+          + ENTRY.replace("2023-03-01", "2023-03-06").replace("  task: 1\n", "  task: 1\n  corrects: 2023-03-02\n"))
+    assert validate(small).out == f"{J}:12: 本日志在 2023-03-02 没有第 1 项任务的条目；corrects 应为被更正的那一条的日期\n"
