@@ -7,25 +7,34 @@ from ledger.vocab import DONE, LedgerError, Problem
 
 
 def check(ledger, today):
-    """All problems in the ledger, sorted; sets ledger.entries to the journal entries that pass every check."""
-    problems = list(ledger.problems)
-    problems += _check_tasks(ledger)
-    problems += _check_units(ledger)
-    ledger.entries = []
-    for relative, entries in ledger.journals.items():
+    """All problems in the ledger, sorted: every journal goes through the checks once."""
+    if not ledger.checked:
+        for _ in entries(ledger, today):
+            pass
+    return sorted(set(ledger.problems), key=lambda p: (p.file, p.line, p.message))
+
+
+def entries(ledger, today):
+    """Yields every journal entry that passes every check, with its unit, one journal at a time (so a
+    province-sized ledger never sits in memory at once); the problems found go to ledger.problems."""
+    first = not ledger.checked
+    if first:
+        ledger.problems += _check_tasks(ledger) + _check_units(ledger)
+    for relative in ledger.journals:
         unit = PurePath(relative).stem
+        found = ledger.read(relative, "journal", record=first) or []
         if unit not in ledger.unit_names:
-            problems.append(Problem(relative, 0, _unknown_journal(ledger, unit)))
+            if first:
+                ledger.problems.append(Problem(relative, 0, _unknown_journal(ledger, unit)))
             continue
-        found = _check_journal(ledger, relative, unit, entries, today)
-        problems += found
-        bad = {problem.line for problem in found}
-        ledger.entries += [dict(entry, unit=unit) for entry in entries if not _lines_of(entry) & bad]
-    return sorted(set(problems), key=lambda p: (p.file, p.line, p.message))
-
-
-def _lines_of(entry):
-    return {entry["line"], *entry["lines"].values(), *entry.get("actual_lines", {}).values()}
+        bad = _check_journal(ledger, relative, unit, found, today)
+        if first:
+            ledger.problems += [problem for problems in bad.values() for problem in problems]
+        for index, entry in enumerate(found):
+            if index not in bad:
+                entry["unit"] = unit
+                yield entry
+    ledger.checked = True
 
 
 def _check_tasks(ledger):
@@ -75,18 +84,40 @@ def _unknown_journal(ledger, unit):
     return f"文件名“{unit}”不是登记的单位全称{hint}"
 
 
-def _check_journal(ledger, relative, unit, entries, today):
-    problems, previous, seen = [], None, set()
-    for entry in entries:
-        for field, message in entry_problems(ledger, unit, entry, previous, seen, today):
-            if field.startswith("actuals."):
-                line = entry["actual_lines"][field[len("actuals."):]]
-            else:
-                line = entry["lines"].get(field, entry["line"])
-            problems.append(Problem(relative, line, message))
+def _check_journal(ledger, relative, unit, found, today):
+    """index of each entry that fails a check -> its problems, with the line of the field at fault."""
+    bad, previous, seen = {}, None, set()
+    for index, entry in enumerate(found):
+        problems = entry_problems(ledger, unit, entry, previous, seen, today)
+        if problems:
+            bad[index] = problems
         previous = entry
         seen.add((entry["task"], entry["date"]))
-    return problems
+    if bad:
+        lines = _entry_lines(ledger.root / relative)
+        for index, problems in bad.items():
+            fields = lines.get(found[index]["line"])
+            bad[index] = [Problem(relative, _field_line(fields, field, found[index]["line"]), message)
+                          for field, message in problems]
+    return bad
+
+
+def _entry_lines(path):
+    """entry start line -> the entry as read with every key's line (the cache keeps only start lines)."""
+    from ledger import yamlio  # noqa: PLC0415 - only when there is a problem to place
+
+    text, _ = yamlio.decode(path.read_bytes(), path.name)
+    value, _ = yamlio.parse(text or "", path.name)
+    return {item.line: item for item in value or [] if isinstance(item, yamlio.LineDict)}
+
+
+def _field_line(fields, field, line):
+    if fields is None:
+        return line
+    if field.startswith("actuals."):
+        actuals = fields.get("actuals")
+        return actuals.line_of(field[len("actuals."):]) if hasattr(actuals, "line_of") else fields.line_of("actuals")
+    return fields.line_of(field)
 
 
 def entry_problems(ledger, unit, entry, previous, seen, today):

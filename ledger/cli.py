@@ -42,17 +42,23 @@ def _as_of(text):
     return _date(text, "--as-of") if text else dt.date.today()
 
 
-def _load(warn=True):
-    """The ledger, checked; problems go to stderr as a warning (the listing still shows valid data)."""
-    from ledger import check, store  # noqa: PLC0415
+def _load():
+    """The ledger's task list, units and config; journals are read as a command goes through them."""
+    from ledger import store  # noqa: PLC0415
 
     ledger = store.Ledger(store.find_root(ROOT["given"]))
-    problems = check.check(ledger, dt.date.today().isoformat())
     if ledger.plan is None:
-        raise LedgerError("任务清单无法读取，无法继续：\n" + "\n".join(map(str, problems)))
-    if problems and warn:
-        print(f"注意：台账中有 {len(problems)} 处问题，有问题的条目未计入；运行 ledger validate 查看。", file=sys.stderr)
+        raise LedgerError("任务清单无法读取，无法继续：\n" + "\n".join(map(str, ledger.problems)))
     return ledger
+
+
+def _warn(ledger):
+    """After a listing: the ledger's problems, counted, on stderr (the listing showed the valid data)."""
+    from ledger import check  # noqa: PLC0415
+
+    problems = check.check(ledger, dt.date.today().isoformat())
+    if problems:
+        print(f"注意：台账中有 {len(problems)} 处问题，有问题的条目未计入；运行 ledger validate 查看。", file=sys.stderr)
 
 
 def _unit(ledger, text):
@@ -87,6 +93,7 @@ def status(unit: Optional[str] = UnitOption,
               if (not name or name in s["lead_units"] or name in s["support_units"])
               and (number is None or s["section"] == number) and (not light or s["light"] == light)]
     views.status(states, day, fmt, name)
+    _warn(ledger)
 
 
 @app.command()
@@ -99,6 +106,7 @@ def show(task: int = typer.Argument(..., help="任务序号"), as_of: Optional[s
     if task not in ledger.tasks:
         raise LedgerError(f"没有第 {task} 项任务；任务序号为 1–{max(ledger.tasks, default=0)}", code=2)
     views.task_card(ledger, task, day, fmt)
+    _warn(ledger)
 
 
 @app.command()
@@ -117,7 +125,7 @@ def update(task: int = typer.Argument(..., help="任务序号"),
     """向本单位的进展日志追加一条经过校验的进展（只追加，不改动已有内容）。"""
     from ledger import updates  # noqa: PLC0415
 
-    ledger = _load(warn=False)  # the entry is checked in full; other files' problems are validate's business
+    ledger = _load()  # the entry is checked in full; other files' problems are validate's business
     name = _unit(ledger, unit or os.environ.get("LEDGER_UNIT"))
     day = _date(date, "--date") if date else dt.date.today()
     fields = {"status": status, "percent": percent, "progress": note, "problems": problem, "next": next_steps,
@@ -134,6 +142,7 @@ def overdue(as_of: Optional[str] = AsOf, fmt: str = Format):
     fmt = render.check_format(fmt)
     ledger, day = _load(), _as_of(as_of)
     views.overdue(ledger, state.task_states(ledger, day), day, fmt)
+    _warn(ledger)
 
 
 @app.command()
@@ -144,6 +153,7 @@ def units(as_of: Optional[str] = AsOf, fmt: str = Format):
     fmt = render.check_format(fmt)
     ledger, day = _load(), _as_of(as_of)
     views.unit_list(state.unit_states(ledger, state.task_states(ledger, day), day), fmt)
+    _warn(ledger)
 
 
 @app.command()

@@ -211,8 +211,14 @@ def _with_lines(raw):
     return item
 
 
-def validate_items(items, model, name, what):
-    """(valid items as plain dicts with their lines, problems): each item on its own, so one bad item
+def _with_line(raw):
+    item = dict(raw)
+    item["line"] = raw.line
+    return item
+
+
+def validate_items(items, model, name, what, keep=_with_lines):
+    """(valid items as plain dicts, made by keep, problems): each item on its own, so one bad item
     never hides the others."""
     if not isinstance(items, list):
         line = getattr(items, "line", 0)
@@ -220,7 +226,7 @@ def validate_items(items, model, name, what):
     adapter = _list_adapter(model)
     try:
         adapter.validate_python(items)
-        return [_with_lines(raw) for raw in items], []
+        return [keep(raw) for raw in items], []
     except ValidationError:
         pass
     good, problems = [], []
@@ -230,7 +236,7 @@ def validate_items(items, model, name, what):
         except ValidationError as error:
             problems += _errors(error, raw, name, model, items.item_lines[index])
             continue
-        good.append(_with_lines(raw))
+        good.append(keep(raw))
     return good, problems
 
 
@@ -278,14 +284,9 @@ def read_config(value, name):
 
 
 def read_journal(value, name):
-    """A journal's entries that are valid on their own, with lines, and the problems found."""
-    entries, problems = validate_items(value, Entry, name, "进展日志")
-    for entry in entries:
-        actuals = entry.get("actuals")
-        if actuals:
-            entry["actual_lines"] = actuals.key_lines
-            entry["actuals"] = dict(actuals)
-    return entries, problems
+    """A journal's entries that are valid on their own, each with the line it starts on, and the problems
+    found. Field lines are not kept: the few problems that need them re-read the file (check.py)."""
+    return validate_items(value, Entry, name, "进展日志", keep=_with_line)
 
 
 def entry_errors(entry):

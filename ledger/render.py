@@ -81,15 +81,72 @@ def _rich(cells, headers, title, notes):
     from rich.table import Table  # noqa: PLC0415
     from rich.text import Text  # noqa: PLC0415
 
-    table = Table(title=Text(clean(title)) if title else None, title_justify="left")
-    for header in headers:
-        table.add_column(header, overflow="fold")
-    for row in cells:
-        table.add_row(*(Text(cell, style=LIGHT_STYLES.get(cell, "")) for cell in row))
     out = console()
-    out.print(table)
+    widths = _natural_widths(cells, headers)
+    if _fits(cells, widths, title, out.width):
+        out.print(_drawn(cells, headers, widths, title))
+    else:
+        table = Table(title=Text(clean(title)) if title else None, title_justify="left")
+        for header in headers:
+            table.add_column(header, overflow="fold")
+        for row in cells:
+            table.add_row(*(Text(cell, style=LIGHT_STYLES.get(cell, "")) for cell in row))
+        out.print(table)
     for note in notes:
         out.print(Text(clean(note)))
+
+
+def _fits(cells, widths, title, width):
+    """True when rich would draw every cell on one line at its natural width (nothing to wrap)."""
+    from rich.cells import cell_len  # noqa: PLC0415
+
+    table_width = sum(widths) + 3 * len(widths) + 1
+    return (table_width <= width and cell_len(clean(title or "")) <= table_width
+            and not any("\n" in cell for row in cells for cell in row))
+
+
+def _drawn(cells, headers, widths, title):
+    """The table exactly as rich's Table draws one that fits, built as one Text: rich renders a long
+    listing cell by cell at ~0.5 ms a row, this at a tenth of that."""
+    from rich import box  # noqa: PLC0415
+    from rich.cells import cell_len  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
+
+    frame, spans = box.HEAVY_HEAD, [width + 2 for width in widths]
+    text = Text(no_wrap=True, overflow="ignore")
+
+    def row(values, left, middle, right, header=False):
+        text.append(left)
+        for index, (value, width) in enumerate(zip(values, widths)):
+            padding = "bold" if header else ""
+            text.append(" ", style=padding)
+            text.append(value + " " * (width - cell_len(value)), style=padding or LIGHT_STYLES.get(value, ""))
+            text.append(" ", style=padding)
+            text.append(right if index == len(widths) - 1 else middle)
+        text.append("\n")
+
+    if title:
+        title = clean(title)
+        text.append(title + " " * (sum(spans) + len(spans) + 1 - cell_len(title)) + "\n")
+    text.append(frame.get_top(spans) + "\n")
+    row(headers, frame.head_left, frame.head_vertical, frame.head_right, header=True)
+    text.append(frame.get_row(spans, level="head") + "\n")
+    for values in cells:
+        row(values, frame.mid_left, frame.mid_vertical, frame.mid_right)
+    text.append(frame.get_bottom(spans))
+    return text
+
+
+def _natural_widths(cells, headers):
+    from rich.cells import cell_len  # noqa: PLC0415
+
+    widths = [cell_len(header) for header in headers]
+    for row in cells:
+        for index, cell in enumerate(row):
+            width = max(map(cell_len, cell.split("\n"))) if "\n" in cell else cell_len(cell)
+            if width > widths[index]:
+                widths[index] = width
+    return widths
 
 
 def _csv(records):

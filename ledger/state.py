@@ -45,6 +45,34 @@ def cycle_start(as_of, plan_start, plan_end, config):
             year, month = year - 1, month + 12
 
 
+def facts(ledger, as_of, today=None):
+    """One pass over the journals, folded as of as_of: for each task its lead units' latest entry, latest
+    percent and the latest actual of each target; for each unit its latest report. Entries of the same
+    date count in journal order, the later one last."""
+    key = ("facts", as_of)
+    if key not in ledger.memo:
+        from ledger.check import entries  # noqa: PLC0415
+
+        cutoff, latest, percent, actuals, last = as_of.isoformat(), {}, {}, defaultdict(dict), {}
+        leads = {number: task["lead_units"] for number, task in ledger.tasks.items()}
+        for entry in entries(ledger, today or dt.date.today().isoformat()):
+            date, number, unit = entry["date"], entry["task"], entry["unit"]
+            if date > cutoff:
+                continue
+            if date >= last.get(unit, ""):
+                last[unit] = date
+            for name, value in entry.get("actuals", {}).items():
+                if date >= actuals[number].get(name, (None, ""))[1]:
+                    actuals[number][name] = (value, date, unit)
+            if unit in leads[number]:
+                if date >= latest.get(number, {"date": ""})["date"]:
+                    latest[number] = entry
+                if entry.get("percent") is not None and date >= percent.get(number, (None, ""))[1]:
+                    percent[number] = (entry["percent"], date)
+        ledger.memo[key] = {"latest": latest, "percent": percent, "actuals": actuals, "last_report": last}
+    return ledger.memo[key]
+
+
 def task_states(ledger, as_of):
     """One record per task: status, percent, 序时进度, light, overdue, stale, latest report (as of as_of)."""
     plan = ledger.plan
@@ -52,15 +80,13 @@ def task_states(ledger, as_of):
     elapsed = elapsed_share(as_of, start, end)
     cycle = cycle_start(as_of, start, end, ledger.config)
     cycle = cycle.isoformat() if cycle else None
-    by_task = entries_by_task(ledger, as_of)
+    known = facts(ledger, as_of)
     states = []
     for task in ledger.tasks.values():
         leads = task["lead_units"]
-        lead_entries = [entry for entry in by_task.get(task["id"], ()) if entry["unit"] in leads]
-        latest = lead_entries[-1] if lead_entries else None
+        latest = known["latest"].get(task["id"])
         status = latest["status"] if latest else None
-        percent = 100 if status == DONE else next(
-            (e["percent"] for e in reversed(lead_entries) if e.get("percent") is not None), None)
+        percent = 100 if status == DONE else known["percent"].get(task["id"], (None,))[0]
         due = dt.date.fromisoformat(task["due"])
         last_report = latest["date"] if latest else None
         states.append({
@@ -82,34 +108,24 @@ def task_states(ledger, as_of):
     return states
 
 
-def entries_by_task(ledger, as_of):
-    """task id -> the valid entries dated on or before as_of, oldest first (ties keep journal order)."""
+def task_entries(ledger, task_id, as_of):
+    """The valid entries for one task dated on or before as_of, oldest first (ties keep journal order)."""
+    from ledger.check import entries  # noqa: PLC0415
+
     cutoff = as_of.isoformat()
-    grouped = defaultdict(list)
-    for entry in ledger.entries:
-        if entry["date"] <= cutoff:
-            grouped[entry["task"]].append(entry)
-    for entries in grouped.values():
-        entries.sort(key=lambda entry: entry["date"])
-    return grouped
+    found = [entry for entry in entries(ledger, dt.date.today().isoformat())
+             if entry["task"] == task_id and entry["date"] <= cutoff]
+    return sorted(found, key=lambda entry: entry["date"])
 
 
-def latest_actuals(entries):
-    """target name -> (value, date, unit) from the newest entry that reports it."""
-    found = {}
-    for entry in entries:
-        for name, value in entry.get("actuals", {}).items():
-            found[name] = (value, entry["date"], entry["unit"])
-    return found
+def latest_actuals(ledger, task_id, as_of):
+    """target name -> (value, date, unit) from the newest entry that reports it, as of as_of."""
+    return facts(ledger, as_of)["actuals"].get(task_id, {})
 
 
 def unit_states(ledger, states, as_of):
     """One record per unit: tasks led and supported, done, lagging, overdue, stale, last report."""
-    cutoff = as_of.isoformat()
-    last = {}
-    for entry in ledger.entries:
-        if entry["date"] <= cutoff and entry["date"] > last.get(entry["unit"], ""):
-            last[entry["unit"]] = entry["date"]
+    last = facts(ledger, as_of)["last_report"]
     records = []
     for unit in ledger.units:
         name = unit["name"]

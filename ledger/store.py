@@ -1,6 +1,7 @@
 """Where a ledger lives and how its files are read (through a cache) and appended to (locked, atomic)."""
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -50,7 +51,7 @@ class Ledger:
         self.units = self.read(UNITS, "units") or []
         self.unit_names = {unit["name"] for unit in self.units}
         self.config = self.read(CONFIG, "config") if (root / CONFIG).exists() else _default_config()
-        self.journals = {}  # relative path -> entries
+        self.journals = []  # relative paths, read one at a time by check.entries
         for path in journal_files(root) if journals is None else [root / p for p in journals]:
             relative = f"{PROGRESS}/{path.name}"
             if path.is_symlink():
@@ -58,12 +59,16 @@ class Ledger:
             elif path.suffix != ".yaml":
                 self.problems.append(Problem(relative, 0, f"日志文件扩展名应为 .yaml；请改名为 {path.stem}.yaml"))
             else:
-                self.journals[relative] = self.read(relative, "journal") or []
+                self.journals.append(relative)
+        self.checked = False  # set by check.entries once every journal has been through the checks
+        self.memo = {}  # results of whole passes over the journals, by what they were asked
 
-    def read(self, relative, kind):
-        """The validated content of one file (from the cache when the file is unchanged); records problems."""
+    def read(self, relative, kind, record=True):
+        """The validated content of one file (from the cache when the file is unchanged); records its
+        problems unless record is False (a second pass over the journals)."""
         value, problems = read_cached(self.root, relative, kind)
-        self.problems += problems
+        if record:
+            self.problems += problems
         return value
 
 
@@ -90,14 +95,13 @@ def read_cached(root, relative, kind):
         data = path.read_bytes()
     except OSError as error:
         return None, [Problem(relative, 0, f"无法读取：{error.strerror}")]
-    digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+    key = [_cache_version(), relative, len(data), hashlib.blake2b(data, digest_size=20).hexdigest()]
     cache_file = root / CACHE / (hashlib.blake2b(relative.encode(), digest_size=10).hexdigest() + ".json")
-    cached = _cache_get(cache_file, relative, digest)
+    cached = _cache_get(cache_file, key)
     if cached is not None:
         return cached
     value, problems = validate_bytes(data, relative, kind)
-    _cache_put(cache_file, {"key": [_cache_version(), relative, digest], "value": value,
-                            "problems": [list(p) for p in problems]})
+    _cache_put(cache_file, key, value, problems)
     return value, problems
 
 
@@ -123,30 +127,43 @@ _VERSION = []
 def _cache_version():
     """ledger's version and a digest of the code whose output is cached: a cache never outlives either."""
     if not _VERSION:
-        here = Path(__file__).parent
-        code = b"".join((here / name).read_bytes() for name in ("models.py", "yamlio.py", "vocab.py"))
+        code = b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
         _VERSION.append(f"{__version__}:{hashlib.blake2b(code, digest_size=8).hexdigest()}")
     return _VERSION[0]
 
 
-def _cache_get(cache_file, relative, digest):
+def _cache_get(cache_file, key):
+    """The cached (value, problems) for key, or None. A cache file is one line of key and body digest,
+    then the body: one from another version of ledger, for other bytes, truncated or altered (its body
+    no longer matches the digest) is never used, only rebuilt."""
+    collecting = gc.isenabled()
+    gc.disable()  # thousands of small dicts and no cycles: the collector would only rescan them
     try:
-        with open(cache_file, encoding="utf-8") as handle:
-            record = json.load(handle)
-        if record["key"] != [_cache_version(), relative, digest]:
+        head, _, body = cache_file.read_bytes().partition(b"\n")
+        if json.loads(head) != [*key, hashlib.blake2b(body, digest_size=20).hexdigest()]:
             return None
-        return record["value"], [Problem(relative, line, message) for line, message in record["problems"]]
+        record = json.loads(body)
+        return record["value"], [Problem(key[1], line, message) for line, message in record["problems"]]
     except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing, truncated or foreign: rebuilt from the file
+        return None
+    finally:
+        if collecting:
+            gc.enable()
 
 
-def _cache_put(cache_file, record):
+def _cache_put(cache_file, key, value, problems):
+    body = json.dumps({"value": value, "problems": [[p.line, p.message] for p in problems]},
+                      ensure_ascii=False, separators=(",", ":")).encode()
+    head = json.dumps([*key, hashlib.blake2b(body, digest_size=20).hexdigest()], ensure_ascii=False).encode()
     try:
         cache_file.parent.mkdir(exist_ok=True)
         ignore = cache_file.parent / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")
-        _atomic_write(cache_file, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
+        # replaced whole and never fsynced: a cache file lost or torn in a crash fails its digest
+        temporary = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(head + b"\n" + body)
+        os.replace(temporary, cache_file)
     except OSError:
         pass  # a read-only ledger still works, only without the cache
 

@@ -54,9 +54,9 @@ TARGET_COLUMNS = [Column("number", "#"), Column("name", "指标"), Column("targe
 
 def task_card(ledger, task_id, as_of, fmt):
     task = ledger.tasks[task_id]
-    entries = state.entries_by_task(ledger, as_of).get(task_id, [])
+    entries = state.task_entries(ledger, task_id, as_of)
     current = next(s for s in state.task_states(ledger, as_of) if s["id"] == task_id)
-    actuals = state.latest_actuals(entries)
+    actuals = state.latest_actuals(ledger, task_id, as_of)
     targets = []
     for number, target in enumerate(task.get("targets", []), 1):
         value, date, unit = actuals.get(target["name"], (None, None, None))

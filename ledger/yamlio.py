@@ -6,6 +6,7 @@ YAML 1.1 traps cannot turn a note into a boolean. Tags outside the core schema, 
 and duplicate keys are refused, each as a Problem with its line.
 """
 
+import gc
 import re
 
 import yaml
@@ -15,7 +16,7 @@ from yaml.resolver import BaseResolver
 from ledger.vocab import Problem
 
 try:  # libyaml's parser is several times faster; construction below is ours either way
-    from yaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -35,17 +36,36 @@ T_STR, T_INT, T_FLOAT, T_BOOL, T_NULL = (
 T_SEQ, T_MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 
-class _Resolver(BaseResolver):
-    """Each pattern is a subset of PyYAML's YAML 1.1 one, so what its dumper writes plain reads back alike."""
-
-
+# first character of a plain scalar -> the (tag, pattern) pairs it may resolve to; each pattern is a
+# subset of PyYAML's YAML 1.1 one, so what its dumper writes plain reads back alike
+_IMPLICIT = {}
 for _tag, _pattern, _first in (
     (T_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     (T_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
     (T_INT, r"^[-+]?(?:0|[1-9][0-9]*)$", list("-+0123456789")),
     (T_FLOAT, r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?$", list("-+0123456789.")),
 ):
-    _Resolver.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+    for _char in _first:
+        _IMPLICIT[_char] = _IMPLICIT.get(_char, ()) + ((_tag, re.compile(_pattern)),)
+
+
+class _Resolver(BaseResolver):
+    """Resolves plain scalars by _IMPLICIT alone: called once per node, so kept to a dictionary lookup."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, pattern in _IMPLICIT.get(value[:1], ()):
+                    if pattern.match(value):
+                        return tag
+            return T_STR
+        return T_SEQ if kind is SequenceNode else T_MAP
+
+    def descend_resolver(self, current_node, current_index):
+        pass  # no path resolvers
+
+    def ascend_resolver(self):
+        pass
 
 
 class _Loader(_Parser, _Resolver):
@@ -98,6 +118,8 @@ def parse(text, name):
         return None, [Problem(name, line, "文件里留有 git 合并冲突标记（<<<<<<< / ======= / >>>>>>>）；"
                                           "请解决冲突、保留双方的条目并删除标记行")]
     loader = _Loader(text)
+    collecting = gc.isenabled()
+    gc.disable()  # a large file is a burst of short-lived allocations with no cycles among them
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
@@ -107,10 +129,17 @@ def parse(text, name):
         return None, [Problem(name, 0, f"YAML 语法错误：{error}")]
     finally:
         loader.dispose()
+        if collecting:
+            gc.enable()
     if node is None:
         return None, [Problem(name, 0, "文件是空的（没有任何数据）")]
     problems = []
-    value = _Builder(name, problems).build(node)
+    gc.disable()
+    try:
+        value = _Builder(name, problems).build(node)
+    finally:
+        if collecting:
+            gc.enable()
     return value, problems
 
 
@@ -175,7 +204,8 @@ class _Builder:
         result.line = node.start_mark.line + 1
         result.key_lines = lines = {}
         for key_node, value_node in node.value:
-            key = self.build(key_node)
+            # text keys and values are most of a journal: taken directly, without a call each
+            key = key_node.value if key_node.tag == T_STR and type(key_node) is ScalarNode else self.build(key_node)
             line = key_node.start_mark.line + 1
             if not isinstance(key, (str, int)):
                 self.refuse(key_node, "映射的键必须是文本或数字")
@@ -185,7 +215,10 @@ class _Builder:
                                       "PyYAML 会悄悄只保留后一个，请删除或合并其中一个")
                 continue
             lines[key] = line
-            result[key] = self.build(value_node)
+            if value_node.tag == T_STR and type(value_node) is ScalarNode:
+                result[key] = value_node.value
+            else:
+                result[key] = self.build(value_node)
         return result
 
 

@@ -21,7 +21,7 @@ ENTRY = "- date: 2023-03-01\n  task: 1\n  status: 推进中\n  progress: 造林\
 
 @pytest.mark.parametrize("text, expected", [
     ("- date: 2023-03-01\n  task: 1\n  status: [推进中\n", f"{J}:4: YAML 语法错误（while parsing a flow sequence；"
-     "expected ',' or ']', but got '<stream end>'）：请检查缩进（只能用空格，不能用 Tab）、冒号后的空格、引号是否成对"),
+     "did not find expected ',' or ']'）：请检查缩进（只能用空格，不能用 Tab）、冒号后的空格、引号是否成对"),
     (ENTRY + "  percent: 20\n  percent: 30\n",
      f"{J}:6: 键“percent”重复（第 5 行已有）；PyYAML 会悄悄只保留后一个，请删除或合并其中一个"),
     (ENTRY.replace("task: 1", "task: 120"), f"{J}:2: 任务序号 120 不存在；有效序号为 1–5"),
