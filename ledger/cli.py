@@ -14,8 +14,16 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   rich_markup_mode=None, help="工作台账：任务清单、进展日志、序时进度与红黄绿灯。")
 ROOT = {"given": None}
 
+
+def _format(value):
+    from ledger.render import check_format  # noqa: PLC0415
+
+    return check_format(value)
+
+
 AsOf = typer.Option(None, "--as-of", help="按哪一天计算（YYYY-MM-DD），默认今天")
-Format = typer.Option("table", "--format", "-f", help=FORMATS_HELP)
+# the output options every listing command shares: checked here, once, before the command runs
+Format = typer.Option("table", "--format", "-f", help=FORMATS_HELP, callback=_format)
 UnitOption = typer.Option(None, "--unit", "-u", help="单位全称或简称")
 
 
@@ -75,9 +83,8 @@ def status(unit: Optional[str] = UnitOption,
            light: Optional[str] = typer.Option(None, "--light", "-l", help="只看某种灯：红、黄、绿、未报送"),
            as_of: Optional[str] = AsOf, fmt: str = Format):
     """各项任务的状态、进度与序时进度、红黄绿灯。"""
-    from ledger import render, state, views  # noqa: PLC0415
+    from ledger import state, views  # noqa: PLC0415
 
-    fmt = render.check_format(fmt)
     if light and light not in LIGHTS:
         raise LedgerError(f"未知的灯“{light}”；应为 {'、'.join(LIGHTS)} 之一", code=2)
     ledger, day = _load(), _as_of(as_of)
@@ -92,9 +99,8 @@ def status(unit: Optional[str] = UnitOption,
 @app.command()
 def show(task: int = typer.Argument(..., help="任务序号"), as_of: Optional[str] = AsOf, fmt: str = Format):
     """一项任务的卡片：全文、单位、指标及最新完成值、各单位全部进展记录。"""
-    from ledger import render, views  # noqa: PLC0415
+    from ledger import views  # noqa: PLC0415
 
-    fmt = render.check_format(fmt)
     ledger, day = _load(), _as_of(as_of)
     if task not in ledger.tasks:
         raise LedgerError(f"没有第 {task} 项任务；任务序号为 1–{max(ledger.tasks, default=0)}", code=2)
@@ -129,9 +135,8 @@ def update(task: int = typer.Argument(..., help="任务序号"),
 @app.command()
 def overdue(as_of: Optional[str] = AsOf, fmt: str = Format):
     """红灯、黄灯任务（按牵头单位分组），以及本周期未按时报送的单位。"""
-    from ledger import render, state, views  # noqa: PLC0415
+    from ledger import state, views  # noqa: PLC0415
 
-    fmt = render.check_format(fmt)
     ledger, day = _load(), _as_of(as_of)
     views.overdue(ledger, state.task_states(ledger, day), day, fmt)
 
@@ -139,9 +144,8 @@ def overdue(as_of: Optional[str] = AsOf, fmt: str = Format):
 @app.command()
 def units(as_of: Optional[str] = AsOf, fmt: str = Format):
     """各单位：牵头、参与的任务数，已完成、落后、逾期数，最近报送日期。"""
-    from ledger import render, state, views  # noqa: PLC0415
+    from ledger import state, views  # noqa: PLC0415
 
-    fmt = render.check_format(fmt)
     ledger, day = _load(), _as_of(as_of)
     views.unit_list(state.unit_states(ledger, state.task_states(ledger, day), day), fmt)
 

@@ -63,28 +63,34 @@ def render(records, columns, fmt, title=None, notes=()):
     if fmt == "csv":
         _csv(records)
         return
-    cells = [[clean(text(c.show(r) if c.show else r.get(c.key))) for c in columns] for r in records]
-    headers = [c.header for c in columns]
     if fmt == "table":
-        _rich(cells, headers, title, notes)
+        _rich(cells(records, columns), [c.header for c in columns], title, notes)
         return
+    print(tabulated(records, columns, fmt, title, notes))
+
+
+def tabulated(records, columns, fmt, title=None, notes=()):
+    """The records' columns as text in a tabulate format, with the title above and the notes below."""
     from tabulate import tabulate  # noqa: PLC0415
 
-    if title:
-        print(clean(title))
-    print(tabulate(cells, headers=headers, tablefmt=fmt, disable_numparse=True))
-    for note in notes:
-        print(clean(note))
+    table = tabulate(cells(records, columns), headers=[c.header for c in columns], tablefmt=fmt,
+                     disable_numparse=True)
+    return "\n".join([clean(title)] * bool(title) + [table] + [clean(note) for note in notes])
 
 
-def _rich(cells, headers, title, notes):
+def cells(records, columns):
+    """The records as rows of terminal-safe text, one cell per column ("—" where empty)."""
+    return [[clean(text(c.show(r) if c.show else r.get(c.key))) for c in columns] for r in records]
+
+
+def _rich(rows, headers, title, notes):
     from rich.table import Table  # noqa: PLC0415
     from rich.text import Text  # noqa: PLC0415
 
     table = Table(title=Text(clean(title)) if title else None, title_justify="left")
     for header in headers:
         table.add_column(header, overflow="fold")
-    for row in cells:
+    for row in rows:
         table.add_row(*(Text(cell, style=LIGHT_STYLES.get(cell, "")) for cell in row))
     out = console()
     out.print(table)
