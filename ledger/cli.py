@@ -150,6 +150,49 @@ def units(as_of: Optional[str] = AsOf, fmt: str = Format):
     views.unit_list(state.unit_states(ledger, state.task_states(ledger, day), day), fmt)
 
 
+OUTPUT_HELP = "写入这个文件（先写临时文件再原子替换）"
+
+
+def _save(output, data):
+    """Writes data to the file output names, atomically; an unwritable path is a usage error."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from ledger.store import _atomic_write  # noqa: PLC0415
+
+    path = Path(output)
+    try:
+        new = not path.exists()
+        _atomic_write(path, data)
+        if new:  # the temporary file was private (0600); a new report gets the usual permissions
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(path, 0o666 & ~mask)
+    except OSError as error:
+        import errno  # noqa: PLC0415
+
+        why = {errno.ENOENT: "所在目录不存在", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+               errno.EISDIR: "这是一个目录"}.get(error.errno, error.strerror or str(error))
+        raise LedgerError(f"无法写入“{output}”：{why}；请换一个可写的文件路径", code=2) from None
+
+
+@app.command()
+def report(as_of: Optional[str] = AsOf,
+           fmt: str = typer.Option("markdown", "--format", "-f", help="通报格式：markdown（默认）、html、text"),
+           output: Optional[str] = typer.Option(None, "--output", "-o", help=OUTPUT_HELP + "；默认输出到屏幕")):
+    """调度通报：总体情况，分部分、分牵头单位推进情况，落后和逾期任务，未按时报送的单位，数值指标。"""
+    from ledger import bulletin, report as writer  # noqa: PLC0415
+
+    if fmt not in writer.FORMATS:
+        raise LedgerError(f"未知的通报格式“{fmt}”；可用：{'、'.join(writer.FORMATS)}", code=2)
+    ledger, day = _load(), _as_of(as_of)
+    text = writer.write(bulletin.bulletin(ledger, day), fmt)
+    if output:
+        _save(output, text.encode("utf-8"))
+        print(f"已写入 {output}：截至 {day} 的调度通报（{fmt}）")
+    else:
+        sys.stdout.write(text)
+
+
 @app.command()
 def validate():
     """校验全部台账文件；没有问题时不输出、退出码 0，有问题时逐条列出“文件:行: 说明”、退出码 1。"""
