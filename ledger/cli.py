@@ -194,6 +194,22 @@ def report(as_of: Optional[str] = AsOf,
 
 
 @app.command()
+def export(output: str = typer.Option(..., "--output", "-o", help=OUTPUT_HELP),
+           fmt: Optional[str] = typer.Option(None, "--format", "-f", help="xlsx、csv 或 json；默认按 -o 的扩展名"),
+           as_of: Optional[str] = AsOf, unit: Optional[str] = UnitOption):
+    """导出台账：xlsx（全部任务 + 按单位汇总）、csv（UTF-8 带 BOM）或 json，各格式内容相同。"""
+    from ledger import export as exporter  # noqa: PLC0415
+
+    fmt = fmt or output.rsplit(".", 1)[-1].lower()
+    if fmt not in exporter.FORMATS:
+        raise LedgerError(f"未知的导出格式“{fmt}”；请用 --format 指定：{'、'.join(exporter.FORMATS)}", code=2)
+    ledger, day = _load(), _as_of(as_of)
+    content = exporter.sheets(ledger, day, _unit(ledger, unit))
+    _save(output, exporter.write(content, fmt))
+    print(f"已写入 {output}：{len(content['tasks'])} 项任务，{len(content['units'])} 个单位（截至 {day}）")
+
+
+@app.command()
 def validate():
     """校验全部台账文件；没有问题时不输出、退出码 0，有问题时逐条列出“文件:行: 说明”、退出码 1。"""
     from ledger import check, store  # noqa: PLC0415
