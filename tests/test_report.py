@@ -256,3 +256,11 @@ def test_listing_commands_share_one_format_option(small, command):
     result = run(*command, "--as-of", AS_OF, "-f", "github", root=small)
     assert result.code == 0 and "\n|------" in result.out
 
+
+def test_readme_shows_real_output():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"\$ ledger --root examples/demo report --as-of 2023-08-31\n(.*?)\n\$ ", readme, re.S).group(1)
+    shown = [line for line in block.splitlines() if line.startswith(("#", "|", "截至", "共"))]
+    assert len(shown) == 12
+    actual = report(DEMO, as_of="2023-08-31").splitlines()
+    assert [line for line in shown if line not in actual and not line.endswith("……")] == []
