@@ -14,8 +14,16 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   rich_markup_mode=None, help="工作台账：任务清单、进展日志、序时进度与红黄绿灯。")
 ROOT = {"given": None}
 
+
+def _format(value):
+    from ledger.render import check_format  # noqa: PLC0415
+
+    return check_format(value)
+
+
 AsOf = typer.Option(None, "--as-of", help="按哪一天计算（YYYY-MM-DD），默认今天")
-Format = typer.Option("table", "--format", "-f", help=FORMATS_HELP)
+# the output options every listing command shares: checked here, once, before the command runs
+Format = typer.Option("table", "--format", "-f", help=FORMATS_HELP, callback=_format)
 UnitOption = typer.Option(None, "--unit", "-u", help="单位全称或简称")
 
 
@@ -81,9 +89,8 @@ def status(unit: Optional[str] = UnitOption,
            light: Optional[str] = typer.Option(None, "--light", "-l", help="只看某种灯：红、黄、绿、未报送"),
            as_of: Optional[str] = AsOf, fmt: str = Format):
     """各项任务的状态、进度与序时进度、红黄绿灯。"""
-    from ledger import render, state, views  # noqa: PLC0415
+    from ledger import state, views  # noqa: PLC0415
 
-    fmt = render.check_format(fmt)
     if light and light not in LIGHTS:
         raise LedgerError(f"未知的灯“{light}”；应为 {'、'.join(LIGHTS)} 之一", code=2)
     ledger, day = _load(), _as_of(as_of)
@@ -99,9 +106,8 @@ def status(unit: Optional[str] = UnitOption,
 @app.command()
 def show(task: int = typer.Argument(..., help="任务序号"), as_of: Optional[str] = AsOf, fmt: str = Format):
     """一项任务的卡片：全文、单位、指标及最新完成值、各单位全部进展记录。"""
-    from ledger import render, views  # noqa: PLC0415
+    from ledger import views  # noqa: PLC0415
 
-    fmt = render.check_format(fmt)
     ledger, day = _load(), _as_of(as_of)
     if task not in ledger.tasks:
         raise LedgerError(f"没有第 {task} 项任务；任务序号为 1–{max(ledger.tasks, default=0)}", code=2)
@@ -137,9 +143,8 @@ def update(task: int = typer.Argument(..., help="任务序号"),
 @app.command()
 def overdue(as_of: Optional[str] = AsOf, fmt: str = Format):
     """红灯、黄灯任务（按牵头单位分组），以及本周期未按时报送的单位。"""
-    from ledger import render, state, views  # noqa: PLC0415
+    from ledger import state, views  # noqa: PLC0415
 
-    fmt = render.check_format(fmt)
     ledger, day = _load(), _as_of(as_of)
     views.overdue(ledger, state.task_states(ledger, day), day, fmt)
     _warn(ledger)
@@ -148,12 +153,70 @@ def overdue(as_of: Optional[str] = AsOf, fmt: str = Format):
 @app.command()
 def units(as_of: Optional[str] = AsOf, fmt: str = Format):
     """各单位：牵头、参与的任务数，已完成、落后、逾期数，最近报送日期。"""
-    from ledger import render, state, views  # noqa: PLC0415
+    from ledger import state, views  # noqa: PLC0415
 
-    fmt = render.check_format(fmt)
     ledger, day = _load(), _as_of(as_of)
     views.unit_list(state.unit_states(ledger, state.task_states(ledger, day), day), fmt)
     _warn(ledger)
+
+
+OUTPUT_HELP = "写入这个文件（先写临时文件再原子替换）"
+
+
+def _save(output, data):
+    """Writes data to the file output names, atomically; an unwritable path is a usage error."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from ledger.store import _atomic_write  # noqa: PLC0415
+
+    path = Path(output)
+    try:
+        new = not path.exists()
+        _atomic_write(path, data)
+        if new:  # the temporary file was private (0600); a new report gets the usual permissions
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(path, 0o666 & ~mask)
+    except OSError as error:
+        import errno  # noqa: PLC0415
+
+        why = {errno.ENOENT: "所在目录不存在", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+               errno.EISDIR: "这是一个目录"}.get(error.errno, error.strerror or str(error))
+        raise LedgerError(f"无法写入“{output}”：{why}；请换一个可写的文件路径", code=2) from None
+
+
+@app.command()
+def report(as_of: Optional[str] = AsOf,
+           fmt: str = typer.Option("markdown", "--format", "-f", help="通报格式：markdown（默认）、html、text"),
+           output: Optional[str] = typer.Option(None, "--output", "-o", help=OUTPUT_HELP + "；默认输出到屏幕")):
+    """调度通报：总体情况，分部分、分牵头单位推进情况，落后和逾期任务，未按时报送的单位，数值指标。"""
+    from ledger import bulletin, report as writer  # noqa: PLC0415
+
+    if fmt not in writer.FORMATS:
+        raise LedgerError(f"未知的通报格式“{fmt}”；可用：{'、'.join(writer.FORMATS)}", code=2)
+    ledger, day = _load(), _as_of(as_of)
+    text = writer.write(bulletin.bulletin(ledger, day), fmt)
+    if output:
+        _save(output, text.encode("utf-8"))
+        print(f"已写入 {output}：截至 {day} 的调度通报（{fmt}）")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def export(output: str = typer.Option(..., "--output", "-o", help=OUTPUT_HELP),
+           fmt: Optional[str] = typer.Option(None, "--format", "-f", help="xlsx、csv 或 json；默认按 -o 的扩展名"),
+           as_of: Optional[str] = AsOf, unit: Optional[str] = UnitOption):
+    """导出台账：xlsx（全部任务 + 按单位汇总）、csv（UTF-8 带 BOM）或 json，各格式内容相同。"""
+    from ledger import export as exporter  # noqa: PLC0415
+
+    fmt = fmt or output.rsplit(".", 1)[-1].lower()
+    if fmt not in exporter.FORMATS:
+        raise LedgerError(f"未知的导出格式“{fmt}”；请用 --format 指定：{'、'.join(exporter.FORMATS)}", code=2)
+    ledger, day = _load(), _as_of(as_of)
+    content = exporter.sheets(ledger, day, _unit(ledger, unit))
+    _save(output, exporter.write(content, fmt))
+    print(f"已写入 {output}：{len(content['tasks'])} 项任务，{len(content['units'])} 个单位（截至 {day}）")
 
 
 @app.command()

@@ -63,49 +63,55 @@ def render(records, columns, fmt, title=None, notes=()):
     if fmt == "csv":
         _csv(records)
         return
-    cells = [[clean(text(c.show(r) if c.show else r.get(c.key))) for c in columns] for r in records]
-    headers = [c.header for c in columns]
     if fmt == "table":
-        _rich(cells, headers, title, notes)
+        _rich(cells(records, columns), [c.header for c in columns], title, notes)
         return
+    print(tabulated(records, columns, fmt, title, notes))
+
+
+def tabulated(records, columns, fmt, title=None, notes=()):
+    """The records' columns as text in a tabulate format, with the title above and the notes below."""
     from tabulate import tabulate  # noqa: PLC0415
 
-    if title:
-        print(clean(title))
-    print(tabulate(cells, headers=headers, tablefmt=fmt, disable_numparse=True))
-    for note in notes:
-        print(clean(note))
+    table = tabulate(cells(records, columns), headers=[c.header for c in columns], tablefmt=fmt,
+                     disable_numparse=True)
+    return "\n".join([clean(title)] * bool(title) + [table] + [clean(note) for note in notes])
 
 
-def _rich(cells, headers, title, notes):
+def cells(records, columns):
+    """The records as rows of terminal-safe text, one cell per column ("—" where empty)."""
+    return [[clean(text(c.show(r) if c.show else r.get(c.key))) for c in columns] for r in records]
+
+
+def _rich(rows, headers, title, notes):
     from rich.table import Table  # noqa: PLC0415
     from rich.text import Text  # noqa: PLC0415
 
     out = console()
-    widths = _natural_widths(cells, headers)
-    if _fits(cells, widths, title, out.width):
-        out.print(_drawn(cells, headers, widths, title))
+    widths = _natural_widths(rows, headers)
+    if _fits(rows, widths, title, out.width):
+        out.print(_drawn(rows, headers, widths, title))
     else:
         table = Table(title=Text(clean(title)) if title else None, title_justify="left")
         for header in headers:
             table.add_column(header, overflow="fold")
-        for row in cells:
+        for row in rows:
             table.add_row(*(Text(cell, style=LIGHT_STYLES.get(cell, "")) for cell in row))
         out.print(table)
     for note in notes:
         out.print(Text(clean(note)))
 
 
-def _fits(cells, widths, title, width):
+def _fits(rows, widths, title, width):
     """True when rich would draw every cell on one line at its natural width (nothing to wrap)."""
     from rich.cells import cell_len  # noqa: PLC0415
 
     table_width = sum(widths) + 3 * len(widths) + 1
     return (table_width <= width and cell_len(clean(title or "")) <= table_width
-            and not any("\n" in cell for row in cells for cell in row))
+            and not any("\n" in cell for row in rows for cell in row))
 
 
-def _drawn(cells, headers, widths, title):
+def _drawn(rows, headers, widths, title):
     """The table exactly as rich's Table draws one that fits, built as one Text: rich renders a long
     listing cell by cell at ~0.5 ms a row, this at a tenth of that."""
     from rich import box  # noqa: PLC0415
@@ -131,17 +137,17 @@ def _drawn(cells, headers, widths, title):
     text.append(frame.get_top(spans) + "\n")
     row(headers, frame.head_left, frame.head_vertical, frame.head_right, header=True)
     text.append(frame.get_row(spans, level="head") + "\n")
-    for values in cells:
+    for values in rows:
         row(values, frame.mid_left, frame.mid_vertical, frame.mid_right)
     text.append(frame.get_bottom(spans))
     return text
 
 
-def _natural_widths(cells, headers):
+def _natural_widths(rows, headers):
     from rich.cells import cell_len  # noqa: PLC0415
 
     widths = [cell_len(header) for header in headers]
-    for row in cells:
+    for row in rows:
         for index, cell in enumerate(row):
             width = max(map(cell_len, cell.split("\n"))) if "\n" in cell else cell_len(cell)
             if width > widths[index]:

@@ -101,7 +101,8 @@ def _ids(numbers):
     return "、".join(map(str, numbers)) or "—"
 
 
-def _reason(s):
+def reason(s):
+    """Why a task is behind, in words: overdue, or how many points behind 序时进度 (and blocked)."""
     if s["overdue"]:
         return f"已逾期（完成时限 {s['due']}）"
     gap = s["elapsed"] - (s["percent"] or 0)
@@ -110,7 +111,7 @@ def _reason(s):
 
 
 def overdue(ledger, states, as_of, fmt):
-    lagging = [{"unit": unit["name"], **_public([s])[0], "reason": _reason(s)}
+    lagging = [{"unit": unit["name"], **_public([s])[0], "reason": reason(s)}
                for unit in ledger.units for s in states
                if unit["name"] in s["lead_units"] and s["light"] in (RED, YELLOW)]
     stale = [record for record in state.unit_states(ledger, states, as_of) if record["stale_tasks"]]

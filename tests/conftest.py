@@ -153,3 +153,72 @@ def small(tmp_path):
     write(tmp_path / "data" / "units.yaml", SMALL_UNITS)
     (tmp_path / "data" / "progress").mkdir()
     return tmp_path
+
+
+PACES_JOURNALS = {
+    "县林业局": """\
+- date: 2023-07-03
+  task: 1
+  status: 推进中
+  percent: 49.5
+  progress: 完成造林600亩
+  problems: 苗木不足
+  next: 8月补植
+  actuals:
+    完成造林: 600
+    完成森林抚育: 7
+""",
+    "县交通运输局": """\
+- date: 2023-07-20
+  task: 6
+  status: 已完成
+  percent: 100
+  progress: 大桥通车
+- date: 2023-08-01
+  task: 2
+  status: 推进中
+  percent: 70
+  progress: 路面完成七成
+  actuals:
+    路网密度增长: 6
+    新增占地: 65
+""",
+    "县水利局": """\
+- date: 2023-06-20
+  task: 3
+  status: 推进中
+  percent: 95
+  progress: 主体完工
+- date: 2023-07-01
+  task: 4
+  status: 受阻
+  percent: 55
+  progress: 共同推进
+  problems: 资金未到位
+""",
+}
+
+
+@pytest.fixture
+def paces(small):
+    """The small ledger with targets of every kind, a sixth (done) task and journals that put, as of
+    2023-08-07 (序时进度 60%), every pace on some task: 6 done, 2 on pace, 1 and 4 behind, 3 overdue, 5 unreported."""
+    import yaml
+
+    plan = yaml.safe_load(SMALL_TASKS)
+    tasks = {task["id"]: task for task in plan["tasks"]}
+    tasks[1]["targets"].append({"name": "完成森林抚育", "value": 10, "measure": "万亩", "comparator": "at_least",
+                                "kind": "amount", "source": "完成森林抚育10万亩。"})
+    tasks[2]["targets"] = [
+        {"name": "路网密度增长", "value": 8, "measure": "%", "comparator": "at_least", "kind": "growth",
+         "source": "路网密度增长8%以上。"},
+        {"name": "新增占地", "value": 100, "measure": "亩", "comparator": "at_most", "kind": "amount",
+         "source": "新增占地控制在100亩以内。"}]
+    plan["tasks"].append({"id": 6, "section": 1, "title": "建桥", "text": "建桥。建成大桥2座。(牵头单位:县交通运输局)",
+                          "lead_units": ["县交通运输局"], "due": "2023-12-31",
+                          "targets": [{"name": "建成大桥", "value": 2, "measure": "座", "comparator": "at_least",
+                                       "kind": "amount", "source": "建成大桥2座。"}]})
+    write(small / "data" / "tasks.yaml", yaml.safe_dump(plan, allow_unicode=True, sort_keys=False))
+    for unit, text in PACES_JOURNALS.items():
+        write(small / "data" / "progress" / f"{unit}.yaml", text)
+    return small

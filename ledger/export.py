@@ -1,0 +1,157 @@
+"""The ledger as offices circulate it: the same rows as xlsx (openpyxl), csv (UTF-8 with BOM) or json."""
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import NamedTuple
+
+from ledger import bulletin, state
+from ledger.importer import ANNOTATION
+from ledger.render import _flat, percent
+from ledger.vocab import GREEN, RED, UNREPORTED, YELLOW
+
+FORMATS = ("xlsx", "csv", "json")
+
+
+class Field(NamedTuple):
+    key: str  # json key
+    header: str  # csv and xlsx column header
+    width: int  # xlsx column width, in characters of the default font (a Chinese character is about 2)
+    kind: str = "text"  # text, date or percent: how xlsx stores the value
+
+
+TASK_FIELDS = [
+    Field("id", "序号", 6), Field("title", "工作任务", 22), Field("goal", "具体目标", 48),
+    Field("lead_units", "牵头单位", 18), Field("support_units", "参与单位", 18), Field("due", "完成时限", 12, "date"),
+    Field("progress", "进展情况", 36), Field("problems", "存在问题", 26), Field("next", "下步计划", 26),
+    Field("status", "完成状态", 10), Field("percent", "进度", 8, "percent"),
+    Field("elapsed", "序时进度", 10, "percent"), Field("light", "预警", 8), Field("last_report", "最近报送", 12, "date"),
+]
+UNIT_FIELDS = [
+    Field("unit", "单位", 26), Field("led", "牵头任务", 9), Field("supported", "参与任务", 9), Field("done", "已完成", 8),
+    Field("on_pace", "正常推进", 9), Field("behind", "落后", 7), Field("overdue", "逾期", 7),
+    Field("unreported", "未报送", 8), Field("completion", "完成率", 9, "percent"),
+    Field("stale_tasks", "本周期未报送任务", 30), Field("last_report", "最近报送", 12, "date"),
+]
+# Excel's own good / neutral / bad cell styles: fill and font colour of each light
+LIGHT_FILLS = {GREEN: ("C6EFCE", "006100"), YELLOW: ("FFEB9C", "9C5700"), RED: ("FFC7CE", "9C0006"),
+               UNREPORTED: ("EDEDED", "595959")}
+
+
+def goal(task):
+    """The task's text after its title sentence, without the units annotation (None when nothing is left)."""
+    body = ANNOTATION.sub("", task["text"]).strip()
+    if body.startswith(task["title"]):
+        body = body[len(task["title"]):].lstrip("。").strip()
+    return body or None
+
+
+def task_rows(tasks, states):
+    """One row per task state: the ledger columns offices use, keyed by TASK_FIELDS' keys."""
+    rows = []
+    for s in states:
+        latest = s["latest"] or {}
+        rows.append({"id": s["id"], "title": s["title"], "goal": goal(tasks[s["id"]]), "lead_units": s["lead_units"],
+                     "support_units": s["support_units"], "due": s["due"], "progress": latest.get("progress"),
+                     "problems": latest.get("problems"), "next": latest.get("next"), "status": s["status"],
+                     "percent": s["percent"], "elapsed": s["elapsed"], "light": s["light"],
+                     "last_report": s["last_report"]})
+    return rows
+
+
+def sheets(ledger, as_of, unit=None):
+    """The export's content: title line, task rows and unit summary rows, limited to one unit's tasks if given."""
+    states = state.task_states(ledger, as_of)
+    units = bulletin.by_unit(state.unit_states(ledger, states, as_of), states)
+    elapsed = states[0]["elapsed"] if states else None
+    if unit:
+        states = [s for s in states if unit in s["lead_units"] or unit in s["support_units"]]
+        units = [u for u in units if u["unit"] == unit]
+    who = f"{unit} · " if unit else ""
+    return {
+        "title": f"{who}{ledger.plan['title']}工作台账（截至 {as_of}，序时进度 {percent(elapsed)}）",
+        "as_of": as_of.isoformat(), "elapsed": elapsed, "unit": unit,
+        "tasks": task_rows(ledger.tasks, states),
+        "units": [{field.key: u[field.key] for field in UNIT_FIELDS} for u in units],
+    }
+
+
+def write(content, fmt):
+    """The export as the bytes of a json, csv or (any other fmt) xlsx file."""
+    if fmt == "json":
+        return (json.dumps(content, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([field.header for field in TASK_FIELDS])
+        for row in content["tasks"]:
+            writer.writerow([_flat(row[field.key]) for field in TASK_FIELDS])
+        return out.getvalue().encode("utf-8-sig")  # the BOM tells Excel the file is UTF-8
+    return workbook(content)
+
+
+def workbook(content):
+    """The export as xlsx bytes: a sheet of all tasks and a summary sheet by unit."""
+    from openpyxl import Workbook  # noqa: PLC0415 - openpyxl only for xlsx
+
+    book = Workbook()
+    tasks = book.active
+    tasks.title = "全部任务"
+    _sheet(tasks, content["title"], TASK_FIELDS, content["tasks"])
+    for row in tasks.iter_rows(min_row=3):
+        light = row[[f.key for f in TASK_FIELDS].index("light")]
+        if light.value in LIGHT_FILLS:
+            _colour(light, *LIGHT_FILLS[light.value])
+    _sheet(book.create_sheet("按单位汇总"), f"{content['title']} · 按单位汇总", UNIT_FIELDS, content["units"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet(sheet, title, fields, rows):
+    """Fills a sheet: a title row, a frozen header row with a filter, wrapped cells, dates and percents as numbers."""
+    from openpyxl.styles import Alignment, Font  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    last = get_column_letter(len(fields))
+    sheet.append([title])
+    sheet.merge_cells(f"A1:{last}1")
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([field.header for field in fields])
+    for row in rows:
+        sheet.append([_cell(row[field.key], field.kind) for field in fields])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for number, field in enumerate(fields, 1):
+        letter = get_column_letter(number)
+        sheet.column_dimensions[letter].width = field.width
+        for cell in sheet[letter][1:]:
+            cell.alignment = wrap
+            cell.number_format = {"date": "yyyy-mm-dd", "percent": "0.0%"}.get(field.kind, "General")
+    for cell in sheet[2]:
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        _colour(cell, "D9E1F2", "000000")
+    sheet.freeze_panes = "A3"
+    sheet.auto_filter.ref = f"A2:{last}{len(rows) + 2}"
+    sheet.print_title_rows = "1:2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _cell(value, kind):
+    if value is None or value == "" or value == []:
+        return None
+    if kind == "date":
+        return dt.date.fromisoformat(value)
+    if kind == "percent":
+        return round(value / 100, 6)  # 66.6 / 100 is 0.6659999999999999 in binary
+    return _flat(value)
+
+
+def _colour(cell, fill, ink):
+    from openpyxl.styles import Font, PatternFill  # noqa: PLC0415
+
+    cell.fill = PatternFill("solid", fgColor=fill)
+    cell.font = Font(bold=True, color=ink)
