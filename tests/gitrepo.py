@@ -2,6 +2,7 @@
 a bare "central" repository and clones of it for the units."""
 
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -15,6 +16,8 @@ T = "data/progress/县交通运输局.yaml"  # 县交通运输局's journal
 @pytest.fixture(autouse=True)
 def isolated_git(tmp_path, monkeypatch):
     """No system git configuration, a user configuration that only names the first branch main, no identity unless a test gives one, no repository above tmp_path."""
+    if shutil.which("git") is None:
+        pytest.skip("git 未安装：这些测试在真实的 git 仓库里运行（.ci/run 会安装 git）")
     home = tmp_path / "home"
     home.mkdir()
     (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n", encoding="utf-8")

@@ -85,6 +85,10 @@ def test_review_lists_new_entries_in_full_and_exits_0_for_a_clean_append(tmp_pat
         f"县林业局  1       2023-03-10  推进中  30%     造林 400 亩  苗木不足    4月补植     完成造林=400  李四      —"
         f"                 {head(repo)[:8]}  林业局李四\n"
         "县林业局 1 条\n没有需要审核人注意的改动\n"), "")
+    markdown = run("review", "--format", "markdown", root=repo).out.splitlines()
+    assert markdown[1].startswith("| 单位     | 序号   | 日期       |") and markdown[3].startswith("| 县林业局 | 1      |")
+    csv = run("review", "--format", "csv", root=repo).out.splitlines()
+    assert csv[0].startswith("unit,task,title,date,") and csv[1].startswith("县林业局,1,造林,2023-03-10,")
 
 
 def test_an_edited_past_entry_is_flagged_red_and_review_exits_1(tmp_path):
