@@ -76,6 +76,17 @@ def clone(bare, path, name, email):
     return path
 
 
+LI = ("li", "林业局李四", "lisi@forest.example")
+ZHAO = ("zhao", "林业局赵六", "zhaoliu@forest.example")
+WANG = ("roads", "交通局王五", "wangwu@roads.example")
+
+
+def clones(tmp_path, *people):
+    """A central repository (see central) and a clone of it for each (folder, name, email)."""
+    bare = central(tmp_path)
+    return [clone(bare, tmp_path / folder, name, email) for folder, name, email in people]
+
+
 def update(root, *args, moment="2023-03-01T09:00:00+08:00", env=None):
     """`ledger update ARGS` in root, git dates fixed to moment."""
     return run("update", *args, root=root, env={**at(moment), **(env or {})})

@@ -3,7 +3,7 @@
 import json
 
 from conftest import run
-from gitrepo import J, at, central, clone, git, head, update
+from gitrepo import LI, ZHAO, J, at, central, clone, clones, git, head, update
 from gitrepo import isolated_git  # noqa: F401 - the autouse fixture
 
 
@@ -46,9 +46,7 @@ def test_two_units_in_two_clones_push_pull_and_git_names_each_author(tmp_path):
 
 
 def test_two_branches_append_to_one_journal_and_merge_without_conflict(tmp_path):
-    bare = central(tmp_path)
-    li = clone(bare, tmp_path / "li", "林业局李四", "lisi@forest.example")
-    zhao = clone(bare, tmp_path / "zhao", "林业局赵六", "zhaoliu@forest.example")
+    li, zhao = clones(tmp_path, LI, ZHAO)
     assert update(li, 1, "--date", "2023-03-01", "-p", 10, "-n", "李四：育苗", "--commit").code == 0
     git(li, "push", "-q")
     git(zhao, "pull", "-q", "--rebase")
@@ -108,9 +106,7 @@ def test_without_the_union_attribute_the_same_merge_conflicts_and_validate_says_
 
 def test_union_keeps_the_merging_side_first_so_a_merge_pull_can_break_date_order(tmp_path):
     # the caveat the README gives: with `git pull` (a merge), the local entry stays before the pulled one
-    bare = central(tmp_path)
-    li = clone(bare, tmp_path / "li", "林业局李四", "lisi@forest.example")
-    zhao = clone(bare, tmp_path / "zhao", "林业局赵六", "zhaoliu@forest.example")
+    li, zhao = clones(tmp_path, LI, ZHAO)
     assert update(li, 1, "--date", "2023-03-01", "-n", "李四：早", "--commit").code == 0
     git(li, "push", "-q")
     assert update(zhao, 1, "--date", "2023-03-02", "-n", "赵六：晚", "--commit").code == 0

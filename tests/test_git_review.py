@@ -3,7 +3,7 @@
 import json
 
 from conftest import run, write
-from gitrepo import J, at, central, clone, git, head, identity, office_repo, update
+from gitrepo import LI, WANG, J, at, clones, git, head, identity, office_repo, update
 from gitrepo import isolated_git  # noqa: F401 - the autouse fixture
 
 ENTRY = "- date: 2023-03-01\n  task: 1\n  status: 推进中\n  percent: 20\n  progress: 春季造林\n"
@@ -159,9 +159,7 @@ def test_entries_for_tasks_a_unit_does_not_carry_and_other_files_in_journal_comm
 
 
 def test_review_against_the_upstream_branch_sees_only_what_this_clone_adds(tmp_path):
-    bare = central(tmp_path)
-    forest = clone(bare, tmp_path / "forest", "林业局李四", "lisi@forest.example")
-    roads = clone(bare, tmp_path / "roads", "交通局王五", "wangwu@roads.example")
+    forest, roads = clones(tmp_path, LI, WANG)
     assert update(roads, 2, "--date", "2023-03-02", "-n", "路基开工", "--commit").code == 0
     git(roads, "push", "-q")
     assert update(forest, 1, "--date", "2023-03-03", "-n", "春季造林", "--commit").code == 0
