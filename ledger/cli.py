@@ -160,6 +160,20 @@ def validate():
         raise typer.Exit(1)
 
 
+@app.command("import")
+def import_plan(document: str = typer.Argument(..., help="计划文件：.txt（UTF-8、GBK 均可）、.html（保存的网页）或 .docx"),
+                dry_run: bool = typer.Option(False, "--dry-run", help="只显示摘要，不写入任何文件"),
+                keep_edits: bool = typer.Option(False, "--keep-edits", help="有冲突时保留任务清单里人工修改的值"),
+                take_document: bool = typer.Option(False, "--take-document", help="有冲突时采用新文档的值")):
+    """从计划文件生成任务清单 data/tasks.yaml 并登记新单位；重新导入时保留人工修改。"""
+    from ledger import handedits  # noqa: PLC0415
+
+    if keep_edits and take_document:
+        raise LedgerError("--keep-edits 和 --take-document 只能选一个", code=2)
+    resolve = handedits.KEEP if keep_edits else handedits.DOCUMENT if take_document else None
+    handedits.run(handedits.ledger_root(ROOT["given"]), document, dry_run, resolve)
+
+
 USAGE_WORDS = ((r"No such option: (\S+)", r"没有这个选项：\1"),
                (r"Missing option '(.+?)'(?: / '.+?')*\.?", r"缺少选项 \1"),
                (r"Missing argument '(.+?)'", r"缺少参数 \1"),
