@@ -132,28 +132,30 @@ def parse(annotations):
     segments = [(None, text[:edges[0]])] + [(m.group(1), text[m.end():end]) for m, end in zip(labels, edges[1:])]
     for label, segment in segments:
         role = LABEL_ROLES.get(label, SUPPORT) if label else None
-        waiting = []
-        for item in split_top(segment):
-            item = re.sub(r"\s+", "", item)
-            if not item:
-                continue
-            if LEADER.match(item):
-                problems.append(f"“{item}”是领导而不是单位，未导入")
-                continue
-            verb = VERB.search(item)
-            name = item[:verb.start()] if verb else item
-            if ETC.search(name) and len(name) > 3:
-                problems.append(f"“{item}”中的“等”表示还有未列出的单位，请核对")
-                name = ETC.sub("", name)
-            if verb:
-                for earlier in waiting + [name]:
-                    _place(earlier, VERB_ROLES.get(verb.group(1), RESPONSIBLE), lead, support, responsible)
-                waiting = []
-            elif role:
-                _place(name, role, lead, support, responsible)
-            else:
+        for clause in split_top(segment, "，,；;"):  # 、 joins units within a clause; a verb ends the clause
+            waiting = []
+            for item in split_top(clause, "、"):
+                item = re.sub(r"\s+", "", item)
+                if not item:
+                    continue
+                if LEADER.match(item):
+                    problems.append(f"“{item}”是领导而不是单位，未导入")
+                    continue
+                verb = VERB.search(item)
+                name = item[:verb.start()] if verb else item
+                if ETC.search(name) and len(name) > 3:
+                    problems.append(f"“{item}”中的“等”表示还有未列出的单位，请核对")
+                    name = ETC.sub("", name)
                 waiting.append(name)
-        pending += waiting
+                if verb:
+                    for earlier in waiting:
+                        _place(earlier, VERB_ROLES.get(verb.group(1), RESPONSIBLE), lead, support, responsible)
+                    waiting = []
+            for name in waiting:
+                if role:
+                    _place(name, role, lead, support, responsible)
+                else:
+                    pending.append(name)
     for name in responsible:  # 责任单位 / 负责: the lead when no unit is named lead, else they take part
         _add(support if has_lead else lead, name)
     if pending and (lead or support):

@@ -36,6 +36,7 @@ class Change(NamedTuple):
     base: object
     current: object
     new: object
+    task: int = 0     # the task's id, 0 for the plan and sections
 
 
 class Merge(NamedTuple):
@@ -82,7 +83,8 @@ def run(root, document, dry_run=False, resolve=None):
         new = _task_list(found.plan, found.sections, found.tasks)
         merge = three_way(_read(root, BASE, "tasks"), _read(root, store.TASKS, "tasks"), new, resolve)
         added = [name for name in _named_units(merge.tasks) if name not in {unit["name"] for unit in units}]
-        summary(path, read, found, merge, units, added, respelled, resolve)
+        checks = _alias_hints(units, added) + _journal_hints(root, merge)
+        summary(path, read, found, merge, added, respelled, checks, resolve)
         if merge.conflicts and not resolve:
             raise LedgerError(_conflict_message(merge.conflicts))
         if dry_run:
@@ -125,10 +127,10 @@ def three_way(base, current, new, resolve=None):
         return Merge(new["plan"], _listed(new["sections"]), _listed(new["tasks"]), [], [], [])
     kept, updated, conflicts = [], [], []
 
-    def pick(where, field, b, c, n):
+    def pick(where, field, b, c, n, task=0):
         if c == n:
             return c
-        change = Change(where, field, b, c, n)
+        change = Change(where, field, b, c, n, task)
         if c == b:
             updated.append(change)
             return n
@@ -157,11 +159,11 @@ def three_way(base, current, new, resolve=None):
         b, c, n = values("tasks", number)
         where = f"第 {number} 项"
         if c is MISSING or n is MISSING:  # added or removed on one side: the task as a whole
-            value = pick(where, "", b, c, n)
+            value = pick(where, "", b, c, n, number)
             if value is not MISSING:
                 tasks[number] = value
             continue
-        tasks[number] = {key: pick(where, name, b if b in (MISSING, UNKNOWN) else b[key], c[key], n[key])
+        tasks[number] = {key: pick(where, name, b if b in (MISSING, UNKNOWN) else b[key], c[key], n[key], number)
                          for key, name in TASK_FIELDS.items()}
     return Merge(plan, _listed(sections), _listed(tasks), kept, updated, conflicts)
 
@@ -285,7 +287,7 @@ def _shown(value):
     return f"“{value[:40]}…”" if len(value) > 40 else f"“{value}”"
 
 
-def summary(path, read, found, merge, units, added, respelled, resolve=None):
+def summary(path, read, found, merge, added, respelled, checks=(), resolve=None):
     """Prints what the import found and what it would change, so a person can check it on one screen."""
     from ledger import render  # noqa: PLC0415
 
@@ -322,7 +324,7 @@ def summary(path, read, found, merge, units, added, respelled, resolve=None):
     out.append(f"已忽略的网页残留和版记（{len(found.leftovers)} 行）"
                + (f"：第 {'、'.join(str(n) for n, _ in found.leftovers)} 行" if found.leftovers else ""))
     out += _listing("需要核对", [f"第 {n} 行：{message}" if n else message for n, message in found.notes]
-                    + _alias_hints(units, added))
+                    + list(checks))
     out += _merge_lines(merge, resolve)
     render.lines(out)
     sys.stdout.flush()
@@ -359,6 +361,22 @@ def _alias_hints(units, added):
                 continue
             hints.append(f"新单位“{name}”可能就是已登记的“{meant}”；如是同一单位，请把任务清单里的名称改成“{meant}”")
             break
+    return hints
+
+
+def _journal_hints(root, merge):
+    """Tasks the import renames or removes although units have already reported progress on them."""
+    reported = Counter()
+    for path in store.journal_files(root):
+        relative = f"{store.PROGRESS}/{path.name}"
+        entries, _ = store.validate_bytes(path.read_bytes(), relative, "journal") if path.is_file() else ([], [])
+        reported.update(entry["task"] for entry in entries or [])
+    hints = []
+    for change in merge.updated + merge.conflicts:
+        if change.task in reported and change.field in ("", TASK_FIELDS["title"]):
+            what = "删除了这一项" if change.new is MISSING else f"把任务改为{_shown(change.new)}"
+            hints.append(f"第 {change.task} 项已有 {reported[change.task]} 条进展记录，新文档{what}；"
+                         "请核对这些记录是否仍指这一项（序号变了的，追加更正条目）")
     return hints
 
 

@@ -465,11 +465,13 @@ def _is_qualifier(sentence, match):
     """True for numbers that qualify a noun rather than set a target: 投资500万元以上的, 前100项, 30万千瓦以下小机组."""
     before = sentence[:match.start()]
     after = sentence[match.end():]
-    if before.endswith(("投资", "前")):
+    ends_clause = after[:1] in ("", "，", ",", "、", "；", ";", "。", "\n")
+    ends_sentence = after[:1] in ("", "，", ",", "；", ";", "。", "\n")
+    if before.endswith("前") or before.endswith("投资") and not ends_sentence:  # but 完成投资1.5亿元， is a target
         return True
     if match.group(4) in ("以上", "以下") and after.startswith("的"):
         return True
-    return match.group(4) == "以下" and after[:1] not in ("", "，", ",", "、", "；", ";", "。")
+    return match.group(4) == "以下" and not ends_clause
 
 
 def _target(match, before, after, sentence):

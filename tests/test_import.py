@@ -272,3 +272,12 @@ def test_import_runs_as_a_real_process(tmp_path):
     assert result.code == 0, result.err
     assert result.out.splitlines()[-1] == "预演：没有写入任何文件。"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_renaming_a_task_that_has_progress_is_pointed_out(shipped):
+    write(shipped / "data/progress/县林业局.yaml", "- date: 2023-03-01\n  task: 31\n  status: 推进中\n  progress: 造林\n")
+    change_document(shipped, "31.强化生态建设和修复。", "31.全面加强国土绿化。")
+    result = run("import", shipped / DOC, "--dry-run", root=shipped)
+    assert result.code == 0, result.err
+    assert ("  第 31 项已有 1 条进展记录，新文档把任务改为“全面加强国土绿化”；请核对这些记录是否仍指这一项"
+            "（序号变了的，追加更正条目）\n") in result.out
