@@ -103,6 +103,16 @@ def html_lines(text):
                 current.append(element.tail)
             return
         tag = element.tag if isinstance(element.tag, str) else ""
+        if tag == "table":
+            rows = [[_cell(cell.text_content()) for cell in row.xpath("./td|./th") if _shown(cell)]
+                    for row in element.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr") if _shown(row)]
+            found = task_table(rows)
+            if found is not None:
+                flush()
+                lines.extend(found)
+                if element.tail:
+                    current.append(element.tail)
+                return
         block = tag in BLOCK_TAGS
         if block:
             flush()
@@ -163,10 +173,51 @@ def _docx_lines(path, data):
         if block.tag == qn("w:p"):
             lines.append(numbers.label(block) + _paragraph_text(block))
         elif block.tag == qn("w:tbl"):
-            for row in block.iter(qn("w:tr")):
-                cells = [" ".join(_paragraph_text(p) for p in cell.iter(qn("w:p"))).strip()
-                         for cell in row.iter(qn("w:tc"))]
-                lines += [cell for cell in dict.fromkeys(cells) if cell]  # merged cells repeat their text
+            rows = [[_cell("".join(_paragraph_text(p) for p in cell.iter(qn("w:p")))) for cell in row.iter(qn("w:tc"))]
+                    for row in block.iter(qn("w:tr"))]
+            found = task_table(rows)
+            lines += found if found is not None else [cell for row in rows for cell in dict.fromkeys(row) if cell]
+    return lines
+
+
+def _cell(text):
+    return re.sub(r"[ \t\r\n\f\v\xa0]+", " ", text).strip()
+
+
+# the columns of a task table (序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限) by the words in their headers
+COLUMNS = ((re.compile(r"^(?:序号|编号|序)$"), "number"), (re.compile(r"领导"), "牵头领导"),
+           (re.compile(r"牵头|主责|主办"), "牵头单位"), (re.compile(r"配合|参与|协办|协同|协助"), "配合单位"),
+           (re.compile(r"责任"), "责任单位"), (re.compile(r"时限|时间|期限|进度"), "due"))
+
+
+def task_table(rows):
+    """A task table's rows as the lines a plan would write (1.任务（完成时限：…）（牵头单位：…；配合单位：…）),
+    a row with one text of its own (一、科技创新) as that line; None for any other table."""
+    for index, header in enumerate(rows[:3]):
+        kinds = [next((kind for pattern, kind in COLUMNS if pattern.search(cell)), "text") for cell in header]
+        if "text" in kinds and any(kind.endswith("单位") for kind in kinds):
+            break
+    else:
+        return None
+    lines, counter = [cell for row in rows[:index] for cell in dict.fromkeys(row) if cell], 0
+    for row in rows[index + 1:]:
+        own = [cell for cell in dict.fromkeys(row) if cell]
+        if len(own) <= 1:
+            lines += own  # a heading row spanning the table, or an empty one
+            continue
+        cells = dict(enumerate(row))
+        number = re.sub(r"\D", "", next((cells.get(i, "") for i, kind in enumerate(kinds) if kind == "number"), ""))
+        counter = int(number) if number else counter + 1
+        text = ""
+        for i, kind in enumerate(kinds):
+            if kind == "text" and cells.get(i):
+                text += ("" if not text or text[-1] in "。；;！？" else "。") + cells[i]
+        if text and text[-1] not in "。；;！？":
+            text += "。"  # the row's text is a sentence; what follows is not part of it
+        due = "".join(f"（完成时限：{cells[i]}）" for i, kind in enumerate(kinds) if kind == "due" and cells.get(i))
+        units = "；".join(f"{kind}：{cells[i]}" for i, kind in enumerate(kinds)
+                         if kind not in ("number", "text", "due") and cells.get(i))
+        lines.append(f"{counter}.{text}{due}" + (f"（{units}）" if units else ""))
     return lines
 
 

@@ -331,7 +331,7 @@ def _fill(task, plan, year, notes):
         text += joint + part
         body += joint + rest
     task["text"] = text
-    task["title"] = _title(text)
+    task["title"] = _title(body)
     task["lead_units"], task["support_units"], problems = annotations.parse(found) if found else ([], [], [])
     notes += [(task["line"], f"第 {task['id']} 项：{problem}") for problem in problems]
     task["coordination"] = not task["lead_units"]
@@ -360,6 +360,7 @@ DEADLINES = (
     (re.compile(r"(?:(\d{4})年)?上半年"), "06-30"),
     (re.compile(r"(?:(\d{4})年)?下半年"), "12-31"),
     (re.compile(r"(?<!每)(?:(\d{4})年)?(?:第)?([一二三四1-4])季度"), "quarter"),
+    (re.compile(r"完成时限[:：]\s*(?:(\d{4})年)?(\d{1,2})月(?![\d底末份])"), "month"),  # a task table's 6月
 )
 QUARTER_ENDS = {"一": "03-31", "二": "06-30", "三": "09-30", "四": "12-31", "1": "03-31", "2": "06-30", "3": "09-30",
                 "4": "12-31"}

@@ -330,3 +330,51 @@ def test_a_document_path_with_no_tasks_writes_nothing(tmp_path):
     write(tmp_path / "x.txt", "2023年计划\n正文。\n")
     assert run("import", tmp_path / "x.txt", root=tmp_path).code == 1
     assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
+
+
+# county E: the plan as a task table (序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限), sections in rows spanning the table
+TABLE = [["序号", "重点任务", "牵头单位", "配合单位", "完成时限"], ["一、粮食安全"],
+         ["1", "稳定粮食生产。粮食播种面积稳定在120万亩以上。", "县农业农村局", "各乡镇（街道）", "2024年10月"],
+         ["2", "建设高标准农田3万亩", "县农业农村局、县财政局", "县自然资源局", "2024年12月底前"], ["二、乡村建设"],
+         ["3", "新改建农村公路80公里", "县交通运输局", "", "9月"],
+         ["4", "推进农村改厕", "县农业农村局", "县卫生健康局", "长期坚持"]]
+TABLE_FRONT = ["某县乡村振兴领导小组办公室关于印发《某县2024年乡村振兴重点任务分工方案》的通知", "某乡振办发〔2024〕2号",
+               "各乡镇（街道），县直有关部门：", "现将分工方案印发给你们。", "某县乡村振兴领导小组办公室", "2024年3月1日"]
+TABLE_TASKS = [
+    (1, 1, "稳定粮食生产", ["县农业农村局"], ["各乡镇（街道）"], "2024-10-31"),
+    (2, 1, "建设高标准农田3万亩", ["县农业农村局", "县财政局"], ["县自然资源局"], "2024-12-31"),
+    (3, 2, "新改建农村公路80公里", ["县交通运输局"], [], "2024-09-30"),
+    (4, 2, "推进农村改厕", ["县农业农村局"], ["县卫生健康局"], "2024-12-31"),
+]
+TABLE_TARGETS = [(1, "粮食播种面积", 120, "万亩", "at_least", "amount"), (2, "建设高标准农田", 3, "万亩", "at_least", "amount"),
+                 (3, "新改建农村公路", 80, "公里", "at_least", "amount")]
+
+
+def test_a_task_table_in_word(tmp_path):
+    import docx
+
+    document = docx.Document()
+    for text in TABLE_FRONT:
+        document.add_paragraph(text)
+    table = document.add_table(rows=len(TABLE), cols=5)
+    for row, cells in zip(table.rows, TABLE):
+        if len(cells) == 1:
+            row.cells[0].merge(row.cells[4]).text = cells[0]
+        else:
+            for cell, text in zip(row.cells, cells):
+                cell.text = text
+    document.save(tmp_path / "made.docx")
+    out, task_list = imported(tmp_path, "county-e.docx", (tmp_path / "made.docx").read_bytes())
+    assert [(s["numeral"], s["title"]) for s in task_list["sections"]] == [("一", "粮食安全"), ("二", "乡村建设")]
+    assert rows(task_list) == TABLE_TASKS and targets(task_list) == TABLE_TARGETS
+    assert task_list["tasks"][2]["text"] == "新改建农村公路80公里。（完成时限：9月）（牵头单位：县交通运输局）"
+    assert task_list["plan"]["number"] == "某乡振办发〔2024〕2号" and task_list["plan"]["date"] == "2024-03-01"
+
+
+def test_a_task_table_in_a_web_page(tmp_path):
+    body = "".join(f"<p>{text}</p>" for text in TABLE_FRONT) + "<table><tbody>" + "".join(
+        "<tr>" + ("<td colspan='5'>{}</td>".format(cells[0]) if len(cells) == 1 else
+                  "".join(f"<{'th' if n == 0 else 'td'}>{c}</{'th' if n == 0 else 'td'}>" for c in cells)) + "</tr>"
+        for n, cells in enumerate(TABLE)) + "</tbody></table>"
+    out, task_list = imported(tmp_path, "county-e.html", f"<html><body>{body}</body></html>".encode())
+    assert rows(task_list) == TABLE_TASKS and targets(task_list) == TABLE_TARGETS
