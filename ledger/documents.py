@@ -92,7 +92,7 @@ def html_lines(text):
     lines, current = [], []
 
     def flush():
-        line = re.sub(r"[ \t\r\n\f\v\xa0]+", " ", "".join(current)).strip()
+        line = _cell("".join(current))
         if line:
             lines.append(line)
         current.clear()
@@ -157,14 +157,13 @@ def _shown(element):
 def _docx_lines(path, data):
     """The text of a .docx body in order: paragraphs (with Word's automatic numbers written out) and table rows."""
     import io  # noqa: PLC0415
-    import zipfile  # noqa: PLC0415
 
     try:
         import docx  # noqa: PLC0415 - python-docx, only for Word files
         from docx.oxml.ns import qn  # noqa: PLC0415
 
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except Exception as error:  # noqa: BLE001 - a damaged file can fail anywhere inside python-docx and lxml
         raise LedgerError(f"{path}：不是有效的 Word（.docx）文件（{error}）；请在 Word 或 WPS 中重新另存为 .docx",
                           code=2) from None
     numbers = _Numbering(document)
@@ -181,6 +180,7 @@ def _docx_lines(path, data):
 
 
 def _cell(text):
+    """Text as a browser shows it: runs of spaces and line breaks made one space."""
     return re.sub(r"[ \t\r\n\f\v\xa0]+", " ", text).strip()
 
 

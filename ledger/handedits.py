@@ -69,7 +69,12 @@ def run(root, document, dry_run=False, resolve=None):
 
     path = Path(document)
     read = documents.read_document(path)
-    found = importer.import_text(read.lines, path.name)
+    if not any(line.strip() for line in read.lines):
+        raise LedgerError(f"{path}：文件里没有文字；没有写入任何文件")
+    try:
+        found = importer.import_text(read.lines, path.name)
+    except LedgerError as error:
+        raise LedgerError(f"{path}：{error}") from None
     if not found.tasks:
         raise LedgerError(f"{path}：没有找到任何编号的任务（如“1.”“（一）”开头的段落）；没有写入任何文件")
     lock_dir = root / store.CACHE

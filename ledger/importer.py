@@ -23,7 +23,7 @@ HEADERS = (
 )
 TASK_LEVEL_PREFERENCE = (3, 4, 2, 1)  # when no level carries unit annotations
 ROLE_HINT = re.compile(r"牵头|(?:责任|配合|参与|协办)(?:单位|部门)|负责\s*[)）]|按职责分工")
-SECTION_TITLE_MAX = 40
+SECTION_TITLE_MAX = 50
 SENTENCE_END = "。！？；;!?：:)）」”』"
 
 NOTICE = re.compile(r"^(.*?)关于印发[《“]?(.+?)[》”]?的通知$")
@@ -39,7 +39,7 @@ LEFTOVERS = re.compile(
     r"扫一扫在手机|如果您对该文件有疑问|打印本页|关闭窗口|【打印】|【关闭】|【字体|【字号|字号[：:]\s*[【\[]?\s*大|分享到|"
     r"^上一篇|^下一篇|版权所有|ICP备|公网安备|网站标识码|网站地图|联系我们|浏览次数|访问次数|阅读次数|责任编辑|"
     r"当前位置[：:]|^首页\s*[>＞»]|相关链接|^相关文件[：:]?$|^附件下载|^(?:信息)?来源[：:]|^发布(?:时间|日期)[：:]|"
-    r"^抄送[：:]|印发$|^[(（]此件[^)）]*[)）]$|^[—－-]\s*\d+\s*[—－-]$")
+    r"^抄送[：:]|\d{1,2}日印发$|^[(（]此件[^)）]*[)）]$|^[—－-]\s*\d+\s*[—－-]$")
 
 Found = namedtuple("Found", "plan sections tasks unplaced leftovers notes")
 Line = namedtuple("Line", "number text level numeral rest")
@@ -56,7 +56,6 @@ def import_text(text, source_name=""):
     year = plan["start"][:4]
     reader = _Reader(lines, task_level, section_level, used)
     sections, tasks = reader.read()
-    notes += reader.notes
     _number(tasks, notes)
     for task in tasks:
         _fill(task, plan, year, notes)
@@ -111,8 +110,8 @@ def _plan(lines, source_name, notes):
     number_line = _number_line(front, [line for line, _ in notices])
     number = re.sub(r"\s+", "", DOC_NUMBER.search(number_line.text).group(0)) if number_line else ""
     date, date_line, signer = _date(lines, front)
-    if not issuer and signer:
-        issuer = signer[0]
+    if signer:
+        issuer = issuer or signer[0]
         used.add(signer[1])
     if not title:
         title_line = next((line for line in front if _titlelike(line.text) and PLAN_WORDS.search(line.text)),
@@ -162,7 +161,7 @@ def _date(lines, front):
     for line in front + [line for line in lines if line not in front]:
         text = line.text.strip("()（） ")
         date = DATE_CN.search(text)
-        if not date or date.end() != len(text):
+        if not date or date.end() != len(text) or not _real(_iso(date)):
             continue
         before = text[:date.start()].strip()
         if before:
@@ -180,6 +179,15 @@ def _date(lines, front):
     return (iso.text, iso, None) if iso else ("", None, None)
 
 
+def _real(iso):
+    import datetime as dt  # noqa: PLC0415
+
+    try:
+        return bool(dt.date.fromisoformat(iso))
+    except ValueError:
+        return False
+
+
 def _office(text):
     return len(text) <= 40 and (annotations.looks_like_unit(text) or text.endswith(("政府", "办公室", "委员会")))
 
@@ -192,13 +200,17 @@ def _iso(found):
 
 
 def _count(text):
-    """12 or 十二 -> 12 (month and day numbers as plans write them)."""
+    """12, 十二 or 一百零一 -> the number (task, month and day numbers as plans write them)."""
     if text.isdigit():
         return int(text)
-    tens, _, ones = text.rpartition("十")
-    if "十" not in text:
-        return CN_DIGITS.index(text)
-    return (CN_DIGITS.index(tens) if tens else 1) * 10 + (CN_DIGITS.index(ones) if ones else 0)
+    total, digit = 0, None
+    for char in text:
+        if char in "十百":
+            total += (1 if digit is None else digit) * (10 if char == "十" else 100)
+            digit = None
+        else:
+            digit = CN_DIGITS.index(char) if char in CN_DIGITS else 0  # 零
+    return total + (digit or 0)
 
 
 def _titlelike(text):
@@ -211,7 +223,7 @@ class _Reader:
 
     def __init__(self, lines, task_level, section_level, used):
         self.lines, self.task_level, self.section_level, self.used = lines, task_level, section_level, used
-        self.sections, self.tasks, self.unplaced, self.leftovers, self.notes = [], [], [], [], []
+        self.sections, self.tasks, self.unplaced, self.leftovers = [], [], [], []
         self.task = None
 
     def read(self):

@@ -251,6 +251,16 @@ def test_refusals_are_chinese_and_write_nothing(shipped, tmp_path):
     write(tmp_path / "notes.txt", "2023年第一次会议纪要\n大家发言踊跃。\n")
     assert run("import", tmp_path / "notes.txt", root=shipped) == (
         1, "", f"{tmp_path / 'notes.txt'}：没有找到任何编号的任务（如“1.”“（一）”开头的段落）；没有写入任何文件\n")
+    write(tmp_path / "empty.html", "<html><body><script>1.x</script></body></html>")
+    assert run("import", tmp_path / "empty.html", root=shipped) == (
+        1, "", f"{tmp_path / 'empty.html'}：文件里没有文字；没有写入任何文件\n")
+    (tmp_path / "damaged.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    damaged = run("import", tmp_path / "damaged.docx", root=shipped)
+    assert damaged.code == 2 and damaged.err.startswith(f"{tmp_path / 'damaged.docx'}：不是有效的 Word（.docx）文件（")
+    write(tmp_path / "undated.txt", "工作任务\n一、甲\n1.做甲。（牵头单位：县甲局）\n")
+    assert run("import", tmp_path / "undated.txt", root=shipped) == (
+        1, "", f"{tmp_path / 'undated.txt'}：无法确定计划年度：标题、成文日期和正文里都没有“20xx年”；"
+               "请在文件标题中写明年度后再导入\n")
     both = run("import", shipped / DOC, "--keep-edits", "--take-document", root=shipped)
     assert both == (2, "", "--keep-edits 和 --take-document 只能选一个\n")
     (tmp_path / "bad.txt").write_bytes(bytes(range(0x80, 0x100)) * 3)
@@ -281,3 +291,8 @@ def test_renaming_a_task_that_has_progress_is_pointed_out(shipped):
     assert result.code == 0, result.err
     assert ("  第 31 项已有 1 条进展记录，新文档把任务改为“全面加强国土绿化”；请核对这些记录是否仍指这一项"
             "（序号变了的，追加更正条目）\n") in result.out
+
+
+def test_the_readme_shows_the_real_dry_run():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"$ ledger import {DOC} --dry-run\n{DRY_RUN.replace(chr(92) + chr(10), '')}```" in readme
