@@ -12,6 +12,8 @@ SEPARATORS = "、，,；;"
 # "X单位：" / "X部门：" labels and the role each gives the units after it
 LABEL = re.compile(r"(牵头|主责|主办|责任|配合|参与|协办|协助|协同|参加|相关)(?:单位|部门)?\s*[:：]")
 LEADER = re.compile(r"^(?:牵头|责任|分管|县级|市级|包保|联系)?(?:县|市)?领导\s*[:：]")  # people, not units
+DEADLINE = re.compile(r"^(?:完成时限|完成时间|时间节点|时限要求|时限)\s*[:：]")  # a deadline inside the annotation
+MARKED = re.compile(r"[(（](牵头|配合|参与|协办|负责)[)）]$")  # 县发改局（牵头）
 VERB = re.compile(r"(按职责分工负责|按职责分工落实|按照职责分工负责|按职能职责负责|按职责负责|分工负责|共同负责|"
                   r"牵头负责|牵头|负责|配合|参与|协助|协办)$")
 LEAD, SUPPORT, RESPONSIBLE = "lead", "support", "responsible"
@@ -91,10 +93,17 @@ def is_annotation(inner):
         return False
     if LABEL.search(inner) or LEADER.search(inner):
         return True
+    if DEADLINE.match(inner):
+        return False
     items = [item.strip() for item in split_top(inner) if item.strip()]
     if any(VERB.search(item) and len(item) <= 40 for item in items):
         return all(looks_like_unit(VERB.sub("", item)) or not VERB.sub("", item) for item in items if VERB.search(item))
     return bool(items) and all(looks_like_unit(ETC.sub("", item)) for item in items)
+
+
+def inline(text):
+    """Labelled annotations standing inside a task rather than at its end: 1.加强组织领导（牵头单位：县委办）。……"""
+    return [text[start + 1: end - 1] for start, end in groups(text) if LABEL.match(text[start + 1: end - 1].strip())]
 
 
 def standalone(line):
@@ -125,7 +134,7 @@ def parse(annotations):
     lead, support, responsible, pending, problems = [], [], [], [], []
     text = "；".join(annotations)
     labels = [m for m in LABEL.finditer(text) if _depth_at(text, m.start()) == 0]
-    verbs = [VERB.search(re.sub(r"\s+", "", item)) for item in split_top(text)]
+    verbs = [MARKED.search(item) or VERB.search(item) for item in (re.sub(r"\s+", "", i) for i in split_top(text))]
     has_lead = (any(LABEL_ROLES.get(m.group(1)) == LEAD for m in labels)
                 or any(VERB_ROLES.get(v.group(1)) == LEAD for v in verbs if v))
     edges = [m.start() for m in labels] + [len(text)]
@@ -141,7 +150,9 @@ def parse(annotations):
                 if LEADER.match(item):
                     problems.append(f"“{item}”是领导而不是单位，未导入")
                     continue
-                verb = VERB.search(item)
+                if DEADLINE.match(item):
+                    break  # the rest of the clause is a date: the importer reads it as the task's deadline
+                verb = MARKED.search(item) or VERB.search(item)
                 name = item[:verb.start()] if verb else item
                 if ETC.search(name) and len(name) > 3:
                     problems.append(f"“{item}”中的“等”表示还有未列出的单位，请核对")

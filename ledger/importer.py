@@ -6,6 +6,7 @@ Arabic numbers); the section level is the one the tasks stand under. Nothing is 
 lines that fit nowhere, web-page leftovers and annotations that need a person's eye are returned too.
 """
 
+import functools
 import re
 from collections import Counter, namedtuple
 
@@ -19,9 +20,10 @@ HEADERS = (
     (1, re.compile(rf"^([{CN_NUMBER}]+)\s*[、.．]\s*(.+)$")),
     (2, re.compile(rf"^[(（]\s*([{CN_NUMBER}]+)\s*[)）]\s*[、.．]?\s*(.+)$")),
     (3, re.compile(r"^(\d{1,3})\s*(?:、|[.．](?!\d))\s*(.+)$")),
-    (4, re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*[、.．]?\s*(.+)$")),
+    (4, re.compile(r"^[(（]?\s*(\d{1,3})\s*[)）]\s*[、.．]?\s*(.+)$")),
+    (5, re.compile(r"^([①-⑳])\s*[、.．]?\s*(.+)$")),
 )
-TASK_LEVEL_PREFERENCE = (3, 4, 2, 1)  # when no level carries unit annotations
+TASK_LEVEL_PREFERENCE = (3, 4, 2, 1, 5)  # when no level carries unit annotations
 ROLE_HINT = re.compile(r"牵头|(?:责任|配合|参与|协办)(?:单位|部门)|负责\s*[)）]|按职责分工")
 SECTION_TITLE_MAX = 50
 SENTENCE_END = "。！？；;!?：:)）」”』"
@@ -29,6 +31,7 @@ SENTENCE_END = "。！？；;!?：:)）」”』"
 NOTICE = re.compile(r"^(.*?)关于印发[《“]?(.+?)[》”]?的通知$")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,4}\s*号")
 CN_DIGITS = "〇一二三四五六七八九"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 DATE_CN = re.compile(r"((?:19|20)\d{2}|[〇○零O一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
                      r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
 DATE_ISO = re.compile(r"^((?:19|20)\d{2})-(\d{2})-(\d{2})$")
@@ -203,6 +206,8 @@ def _count(text):
     """12, 十二 or 一百零一 -> the number (task, month and day numbers as plans write them)."""
     if text.isdigit():
         return int(text)
+    if text in CIRCLED:
+        return CIRCLED.index(text) + 1
     total, digit = 0, None
     for char in text:
         if char in "十百":
@@ -343,11 +348,13 @@ def _fill(task, plan, year, notes):
         text += joint + part
         body += joint + rest
     task["text"] = text
-    task["title"] = _title(body)
+    found = found or annotations.inline(body)
+    task["title"] = _title(functools.reduce(lambda t, inner: t.replace(inner, ""), found, body).replace("（）", "")
+                           .replace("()", ""))
     task["lead_units"], task["support_units"], problems = annotations.parse(found) if found else ([], [], [])
     notes += [(task["line"], f"第 {task['id']} 项：{problem}") for problem in problems]
     task["coordination"] = not task["lead_units"]
-    task["due"] = due(body, year) or plan["end"]
+    task["due"] = due("\n".join([body] + found), year) or plan["end"]
     task["targets"] = targets_of(body)
 
 
@@ -423,6 +430,7 @@ GROWTH = ("增长", "增速", "增幅")
 REMARK = re.compile(r"[(（][^)）]*[,，、;；][^)）]*[)）]?")  # a parenthetical remark, not part of a name
 FILLERS = ("力争", "积极", "全县", "全市", "全区", "全年", "年内", "确保", "年底前")
 # a deadline that opens a clause (2024年底前新建…, 第三季度开工…) is the task's due date, not part of a target's name
+LEADING_MARK = re.compile(r"^(?:[①-⑳]|[(（]?\d{1,2}[)）]|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+是)[、.．]?")  # ① (1) 一是
 LEADING_DEADLINE = re.compile(r"^(?:(?:\d{4}年)?(?:上半年|下半年|第?[一二三四]季度末?前?|\d{1,2}月底前|\d{1,2}月\d{1,2}日前)"
                               r"|\d{4}年(?:底前?|末前?|内)|年底前?|年末前?|年内)[,，]?")
 
@@ -504,7 +512,7 @@ def _target(match, before, after, sentence):
 def _strip_fillers(text):
     changed = True
     while changed:
-        text, count = LEADING_DEADLINE.subn("", text)
+        text, count = re.subn(LEADING_DEADLINE.pattern + "|" + LEADING_MARK.pattern, "", text)
         changed = bool(count) and bool(text)
         for word in FILLERS:
             if text.startswith(word):

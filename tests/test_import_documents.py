@@ -271,6 +271,9 @@ ANNOTATIONS = [
     ("。牵头单位：A局；配合单位：B局、C局。", ["A局"], ["B局", "C局"]),
     ("（牵头单位：A局）（配合单位：B局）", ["A局"], ["B局"]),
     ("（A局牵头，B局参与）", ["A局"], ["B局"]),
+    ("（责任单位：A局（牵头）、B局）", ["A局"], ["B局"]),
+    ("（责任单位：A局，完成时限：2023年6月底前）", ["A局"], []),
+    ("（牵头单位：A局，责任领导：张三）", ["A局"], []),
 ]
 
 
@@ -278,7 +281,8 @@ ANNOTATIONS = [
 def test_annotation_forms(annotation, lead, support):
     body, found = annotations.trailing(f"做好工作。完成任务{annotation}")
     assert body.rstrip("。") == "做好工作。完成任务"
-    assert annotations.parse(found) == (lead, support, [])
+    leader = ["“责任领导：张三”是领导而不是单位，未导入"] if "领导" in annotation else []
+    assert annotations.parse(found) == (lead, support, leader)
 
 
 def test_text_in_brackets_that_names_no_units_stays_in_the_text():
@@ -378,3 +382,24 @@ def test_a_task_table_in_a_web_page(tmp_path):
         for n, cells in enumerate(TABLE)) + "</tbody></table>"
     out, task_list = imported(tmp_path, "county-e.html", f"<html><body>{body}</body></html>".encode())
     assert rows(task_list) == TABLE_TASKS and targets(task_list) == TABLE_TARGETS
+
+
+# county F: 1） numbering, units right after the title, ① sub-items, 县…（牵头） inside a 责任单位 list and the
+# deadline inside the annotation
+def test_county_f_units_after_the_title_sub_items_and_deadlines_in_the_annotation(tmp_path):
+    out, task_list = imported(tmp_path, "county-f.txt", (PLANS / "county-f.txt").read_bytes())
+    assert rows(task_list) == [
+        (1, 1, "加强项目调度", ["县发展和改革局"], [], "2024-12-31"),
+        (2, 1, "加快园区建设", ["县经济开发区"], ["县住房和城乡建设局"], "2024-09-30"),
+        (3, 2, "保障项目用地", ["县自然资源局"], [], "2024-06-30"),
+    ]
+    assert targets(task_list) == [
+        (1, "开工项目", 30, "个", "at_least", "amount"),
+        (2, "完成园区道路建设", 5, "公里", "at_least", "amount"),
+        (2, "新建标准厂房", 10, "万平方米", "at_least", "amount"),
+        (3, "新增建设用地", 2000, "亩", "at_least", "amount"),
+    ]
+    assert task_list["tasks"][1]["text"] == ("加快园区建设。\n①完成园区道路建设5公里；\n②新建标准厂房10万平方米。\n"
+                                             "（责任单位：县经济开发区（牵头）、县住房和城乡建设局，完成时限：2024年9月底前）")
+    assert task_list["plan"]["number"] == "未注明"
+    assert "需要核对（1 处）：\n  没有找到文号，已填“未注明”；请在 data/tasks.yaml 的 plan 里填写\n" in out
