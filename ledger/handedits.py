@@ -231,8 +231,11 @@ def _atomic(path, text):
     import os  # noqa: PLC0415
 
     new = not path.exists()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    store._atomic_write(path, text.encode())  # noqa: SLF001 - the project's one atomic writer
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        store._atomic_write(path, text.encode())  # noqa: SLF001 - the project's one atomic writer
+    except OSError as error:
+        raise LedgerError(f"无法写入 {path}：{error.strerror or error}；之前写好的文件保持原样，请检查目录权限后重新导入") from None
     if new:  # a temporary file is private; a ledger file is as readable as any file the user creates
         umask = os.umask(0)
         os.umask(umask)
@@ -288,7 +291,9 @@ def _shown(value):
         value = "、".join(f"{t['name']}{target_text(t)}" if isinstance(t, dict) else str(t) for t in value) or "（空）"
     if isinstance(value, bool):
         value = "是" if value else "否"
-    value = str(value)
+    from ledger.render import clean  # noqa: PLC0415
+
+    value = clean(value)  # document text is data: no control characters reach the terminal
     return f"“{value[:40]}…”" if len(value) > 40 else f"“{value}”"
 
 
