@@ -118,7 +118,7 @@ def _plan(lines, source_name, notes):
     date, date_line, signer = _date(lines, front)
     if signer:
         issuer = issuer or signer[0]
-        used.add(signer[1])
+        used.update(signer[1])
     if not title:
         title_line = next((line for line in front if _titlelike(line.text) and PLAN_WORDS.search(line.text)),
                           next((line for line in front if _titlelike(line.text)), None))
@@ -172,12 +172,15 @@ def _date(lines, front):
         before = text[:date.start()].strip()
         if before:
             if _office(before):
-                return _iso(date), line, (before, line.number)
+                return _iso(date), line, (before, [line.number])
             continue
-        index = lines.index(line)
-        previous = next((lines[i] for i in range(index - 1, -1, -1) if lines[i].text), None)
-        if previous and _office(previous.text):
-            return _iso(date), line, (previous.text, previous.number)
+        signers = []  # the offices signing above the date; jointly issued plans have several
+        for above in reversed([l for l in lines[:lines.index(line)] if l.text][-3:]):
+            if not _office(above.text):
+                break
+            signers.insert(0, above)
+        if signers:
+            return _iso(date), line, ("、".join(l.text for l in signers), [l.number for l in signers])
         found.append((_iso(date), line, None))
     if found:
         return found[0]

@@ -403,3 +403,26 @@ def test_county_f_units_after_the_title_sub_items_and_deadlines_in_the_annotatio
                                              "（责任单位：县经济开发区（牵头）、县住房和城乡建设局，完成时限：2024年9月底前）")
     assert task_list["plan"]["number"] == "未注明"
     assert "需要核对（1 处）：\n  没有找到文号，已填“未注明”；请在 data/tasks.yaml 的 plan 里填写\n" in out
+
+
+# county G: issued jointly by two offices, tasks numbered （一） under 一、 sections, 责任单位 written after the
+# last sentence without brackets, a 保障措施 section whose items name no unit
+def test_county_g_joint_issuers_and_tasks_numbered_like_sections(tmp_path):
+    out, task_list = imported(tmp_path, "county-g.txt", (PLANS / "county-g.txt").read_bytes())
+    assert task_list["plan"] == {"title": "某县2024年营商环境攻坚行动方案", "issuer": "中共某县委办公室、某县人民政府办公室",
+                                 "number": "某办发〔2024〕7号", "date": "2024-04-02", "start": "2024-01-01",
+                                 "end": "2024-12-31", "source": "county-g.txt"}
+    assert [(s["id"], s["numeral"], s["title"]) for s in task_list["sections"]] == [(1, "二", "重点任务"),
+                                                                                  (2, "三", "保障措施")]
+    assert rows(task_list) == [
+        (1, 1, "深化“放管服”改革", ["县行政审批服务局", "县大数据中心"], [], "2024-12-31"),
+        (2, 1, "降低企业成本", ["县税务局", "县财政局"], [], "2024-12-31"),
+        (3, 1, "优化法治环境", ["县司法局"], [], "2024-06-30"),
+        (4, 2, "加强组织领导", [], [], "2024-12-31"),
+        (5, 2, "强化督导考核", [], [], "2024-12-31"),
+    ]
+    assert targets(task_list) == [(1, "政务服务事项网上可办率", 95, "%", "at_least", "amount"),
+                                  (2, "为企业减负", 1.2, "亿元", "at_least", "amount")]
+    assert [t["id"] for t in task_list["tasks"] if t.get("coordination")] == [4, 5]
+    assert ("没有点名单位（统筹类）：第 4、5 项\n未能归入任务的行（1 行）：\n"
+            "  第 11 行：以习近平新时代中国特色社会主义思想为指导，全面优化营商环境。\n") in out
