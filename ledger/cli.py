@@ -237,9 +237,8 @@ def log(task: Optional[int] = typer.Argument(None, help="任务序号；不写�
         since: Optional[str] = typer.Option(None, "--since", help="只看这一天（YYYY-MM-DD）及以后提交的条目"),
         fmt: str = Format):
     """进展条目的历史：每条由哪个提交、哪位作者、在哪天写入（git 记录的）；尚未提交的也列出。"""
-    from ledger import gitlog, history, render  # noqa: PLC0415
+    from ledger import gitlog, history  # noqa: PLC0415
 
-    fmt = render.check_format(fmt)
     day = _date(since, "--since").isoformat() if since else None
     ledger = _load()
     if task is not None and task not in ledger.tasks:
@@ -255,9 +254,8 @@ def review(rev: Optional[str] = typer.Argument(None, metavar="[REV]",
            fmt: str = Format):
     """审核日志的改动：各单位新增的条目（全文），以及需要注意的：改动或删除已写入的条目（红）、
     报送不归本单位的任务、提交改动了日志以外的文件。有需要注意的改动时退出码 1（可用于 CI）。"""
-    from ledger import history, render, store  # noqa: PLC0415
+    from ledger import history, store  # noqa: PLC0415
 
-    fmt = render.check_format(fmt)
     found = history.review_since(store.find_root(ROOT["given"]), rev, dt.date.today().isoformat())
     history.show_review(found, fmt)
     if found.attention:
@@ -285,6 +283,20 @@ def codeowners(office: List[str] = typer.Option(..., "--office", help="办公室
     from ledger import repofiles, store  # noqa: PLC0415
 
     print(repofiles.write_codeowners(store.Ledger(store.find_root(ROOT["given"]), journals=[]), office, output))
+
+
+@app.command("import")
+def import_plan(document: str = typer.Argument(..., help="计划文件：.txt（UTF-8、GBK 均可）、.html（保存的网页）或 .docx"),
+                dry_run: bool = typer.Option(False, "--dry-run", help="只显示摘要，不写入任何文件"),
+                keep_edits: bool = typer.Option(False, "--keep-edits", help="有冲突时保留任务清单里人工修改的值"),
+                take_document: bool = typer.Option(False, "--take-document", help="有冲突时采用新文档的值")):
+    """从计划文件生成任务清单 data/tasks.yaml 并登记新单位；重新导入时保留人工修改。"""
+    from ledger import handedits  # noqa: PLC0415
+
+    if keep_edits and take_document:
+        raise LedgerError("--keep-edits 和 --take-document 只能选一个", code=2)
+    resolve = handedits.KEEP if keep_edits else handedits.DOCUMENT if take_document else None
+    handedits.run(handedits.ledger_root(ROOT["given"]), document, dry_run, resolve)
 
 
 USAGE_WORDS = ((r"No such option: (\S+)", r"没有这个选项：\1"),
