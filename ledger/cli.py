@@ -127,7 +127,8 @@ def update(task: int = typer.Argument(..., help="任务序号"),
            unit: Optional[str] = UnitOption,
            date: Optional[str] = typer.Option(None, "--date", help="报送日期 YYYY-MM-DD，默认今天"),
            reporter: Optional[str] = typer.Option(None, "--reporter", help="报送人；默认取环境变量 LEDGER_REPORTER"),
-           corrects: Optional[str] = typer.Option(None, "--corrects", help="这条是更正：被更正条目的日期 YYYY-MM-DD")):
+           corrects: Optional[str] = typer.Option(None, "--corrects", help="这条是更正：被更正条目的日期 YYYY-MM-DD"),
+           commit: bool = typer.Option(False, "--commit", help="追加后用 git 只提交这一个日志，提交说明按统一格式")):
     """向本单位的进展日志追加一条经过校验的进展（只追加，不改动已有内容）。"""
     from ledger import updates  # noqa: PLC0415
 
@@ -137,7 +138,7 @@ def update(task: int = typer.Argument(..., help="任务序号"),
     fields = {"status": status, "percent": percent, "progress": note, "problems": problem, "next": next_steps,
               "metric": metric, "reporter": reporter or os.environ.get("LEDGER_REPORTER"),
               "corrects": _date(corrects, "--corrects").isoformat() if corrects else None}
-    updates.record(ledger, task, name, day, fields)
+    updates.record(ledger, task, name, day, fields, commit=commit)
 
 
 @app.command()
@@ -220,17 +221,92 @@ def export(output: str = typer.Option(..., "--output", "-o", help=OUTPUT_HELP),
 
 
 @app.command()
-def validate():
+def validate(changed: Optional[str] = typer.Option(None, "--changed", metavar="REV",
+                                                   help="只校验自版本 REV（如 HEAD、origin/main）以来改动过的日志；"
+                                                        "任务清单、单位名录或配置改动过时校验全部")):
     """校验全部台账文件；没有问题时不输出、退出码 0，有问题时逐条列出“文件:行: 说明”、退出码 1。"""
     from ledger import check, store  # noqa: PLC0415
 
-    ledger = store.Ledger(store.find_root(ROOT["given"]))
+    root = store.find_root(ROOT["given"])
+    journals = None
+    if changed:
+        from ledger import gitlog  # noqa: PLC0415
+
+        journals = gitlog.journals_to_validate(root, changed)
+    ledger = store.Ledger(root, journals=journals)
     problems = check.check(ledger, dt.date.today().isoformat())
     for problem in problems:
         print(problem)
     if problems:
         print(f"共 {len(problems)} 处问题。", file=sys.stderr)
         raise typer.Exit(1)
+
+
+@app.command()
+def log(task: Optional[int] = typer.Argument(None, help="任务序号；不写则列出全部"), unit: Optional[str] = UnitOption,
+        since: Optional[str] = typer.Option(None, "--since", help="只看这一天（YYYY-MM-DD）及以后提交的条目"),
+        fmt: str = Format):
+    """进展条目的历史：每条由哪个提交、哪位作者、在哪天写入（git 记录的）；尚未提交的也列出。"""
+    from ledger import gitlog, history  # noqa: PLC0415
+
+    day = _date(since, "--since").isoformat() if since else None
+    ledger = _load()
+    if task is not None and task not in ledger.tasks:
+        raise LedgerError(f"没有第 {task} 项任务；任务序号为 1–{max(ledger.tasks, default=0)}", code=2)
+    name = _unit(ledger, unit)
+    records = history.log_records(ledger, gitlog.Repo(ledger.root), task, name, since=day)
+    history.show_log(records, fmt, task, name, day)
+
+
+@app.command()
+def review(rev: Optional[str] = typer.Argument(None, metavar="[REV]",
+                                               help="与哪个版本比较；默认上游分支，没有上游时为上一个提交"),
+           fmt: str = Format):
+    """审核日志的改动：各单位新增的条目（全文），以及需要注意的：改动或删除已写入的条目（红）、
+    报送不归本单位的任务、提交改动了日志以外的文件。有需要注意的改动时退出码 1（可用于 CI）。"""
+    from ledger import history, store  # noqa: PLC0415
+
+    found = history.review_since(store.find_root(ROOT["given"]), rev, dt.date.today().isoformat())
+    history.show_review(found, fmt)
+    if found.attention:
+        raise typer.Exit(1)
+
+
+@app.command()
+def init(folder: str = typer.Argument(".", metavar="[DIR]", help="新台账仓库的目录，默认当前目录")):
+    """新建台账仓库：data/（空的任务清单，等待导入）、单位名录、配置、日志目录，.gitattributes（日志用 union 合并），
+    .gitignore，并 git init。"""
+    from ledger import repofiles  # noqa: PLC0415
+
+    made = repofiles.init(folder, dt.date.today())
+    print(f"已在 {folder} 新建台账：")
+    for line in made:
+        print(f"  {line}")
+    print("下一步：用 ledger import 导入计划文件，在 data/units.yaml 登记单位和审核人，然后 git add -A && git commit")
+
+
+@app.command()
+def codeowners(office: List[str] = typer.Option(..., "--office", help="办公室的审核人（托管平台用户名）；可多次"),
+               output: Optional[str] = typer.Option(None, "--output", "-o",
+                                                    help="写到哪个文件；默认仓库顶层的 CODEOWNERS")):
+    """按 data/units.yaml 的审核人生成 CODEOWNERS：每个单位的日志由本单位审核人和办公室审核，其他文件由办公室审核。"""
+    from ledger import repofiles, store  # noqa: PLC0415
+
+    print(repofiles.write_codeowners(store.Ledger(store.find_root(ROOT["given"]), journals=[]), office, output))
+
+
+@app.command("import")
+def import_plan(document: str = typer.Argument(..., help="计划文件：.txt（UTF-8、GBK 均可）、.html（保存的网页）或 .docx"),
+                dry_run: bool = typer.Option(False, "--dry-run", help="只显示摘要，不写入任何文件"),
+                keep_edits: bool = typer.Option(False, "--keep-edits", help="有冲突时保留任务清单里人工修改的值"),
+                take_document: bool = typer.Option(False, "--take-document", help="有冲突时采用新文档的值")):
+    """从计划文件生成任务清单 data/tasks.yaml 并登记新单位；重新导入时保留人工修改。"""
+    from ledger import handedits  # noqa: PLC0415
+
+    if keep_edits and take_document:
+        raise LedgerError("--keep-edits 和 --take-document 只能选一个", code=2)
+    resolve = handedits.KEEP if keep_edits else handedits.DOCUMENT if take_document else None
+    handedits.run(handedits.ledger_root(ROOT["given"]), document, dry_run, resolve)
 
 
 USAGE_WORDS = ((r"No such option: (\S+)", r"没有这个选项：\1"),

@@ -11,8 +11,10 @@ OPTION_OF = {"task": "任务序号", "date": "--date", "status": "--status", "pe
              "reporter": "--reporter"}
 
 
-def record(ledger, task_id, unit, day, fields):
-    """Appends the entry and prints where it went; raises LedgerError, writing nothing, when it is invalid."""
+def record(ledger, task_id, unit, day, fields, commit=False):
+    """Appends the entry and prints where it went; raises LedgerError, writing nothing, when it is invalid.
+
+    commit: then commits that journal alone, refusing before anything is written when git could not."""
     task = ledger.tasks.get(task_id)
     if task is None:
         raise LedgerError(f"没有第 {task_id} 项任务；任务序号为 1–{max(ledger.tasks, default=0)}", code=2)
@@ -23,6 +25,7 @@ def record(ledger, task_id, unit, day, fields):
         raise LedgerError(_refusal(problems))
     path = store.journal_path(ledger.root, unit)
     relative = f"{store.PROGRESS}/{path.name}"
+    repo = _ready_to_commit(ledger.root, relative) if commit else None
     today = dt.date.today().isoformat()
 
     def accept(existing):
@@ -38,6 +41,28 @@ def record(ledger, task_id, unit, day, fields):
         raise LedgerError(f"{relative}: 写入失败（{error.strerror}），文件保持原样") from None
     shown = f"{entry['status']} {entry['percent']:g}%" if "percent" in entry else entry["status"]
     print(f"已追加到 {relative} 第 {line} 行：第 {task_id} 项 {task['title']} — {shown}")
+    if repo:
+        _commit(repo, relative, f"进展({unit}): {task_id} {task['title']} — {shown}\n\n{yamlio.dump([entry])}")
+
+
+def _ready_to_commit(root, relative):
+    """The repository to commit to, once git can commit the journal alone; LedgerError (nothing written) if not."""
+    from ledger import gitlog  # noqa: PLC0415 - git only when asked to commit
+
+    try:
+        repo = gitlog.Repo(root)
+        repo.ready_to_commit(relative)
+    except LedgerError as error:
+        raise LedgerError(_refusal_text(f"--commit：{error}"), code=error.code) from None
+    return repo
+
+
+def _commit(repo, relative, message):
+    try:
+        name = repo.commit(relative, message)
+    except LedgerError as error:
+        raise LedgerError(f"条目已写入 {relative}，但没有提交：{error}\n请查看后自己提交：git commit -- {relative}") from None
+    print(f"已提交 {name}：{message.splitlines()[0]}")
 
 
 def _only_lead(task):

@@ -218,8 +218,9 @@ def test_every_target_keeps_the_sentence_it_came_from():
 def test_the_task_list_is_what_the_importer_makes_of_the_document():
     found = import_text(SOURCE.read_text(encoding="utf-8"), SOURCE.name)
     assert tasks_yaml(found) == (REPO / "data" / "tasks.yaml").read_text(encoding="utf-8")
-    assert found.unplaced == [(129, "如果您对该文件有疑问,可以通过 网上咨询 方式咨询相关单位,还可以拨打 ,或者到 进行现场咨询。"),
-                              (130, "扫一扫在手机打开当前页面")]
+    assert found.unplaced == [] and found.notes == []
+    assert found.leftovers == [(129, "如果您对该文件有疑问,可以通过 网上咨询 方式咨询相关单位,还可以拨打 ,或者到 进行现场咨询。"),
+                               (130, "扫一扫在手机打开当前页面")]
 
 
 def test_the_unit_registry_holds_every_unit_named_exactly_once():

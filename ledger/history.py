@@ -1,0 +1,304 @@
+"""Journals through git: who added each entry and when (`ledger log`), what changed since a version
+(`ledger review`). Journals are append-only, so any change to what was already there is flagged."""
+
+import difflib
+import functools
+import json
+from collections import defaultdict
+from pathlib import PurePosixPath
+from typing import NamedTuple
+
+from ledger import check, gitlog, store, yamlio
+from ledger.render import Column, percent, render
+from ledger.store import PROGRESS
+from ledger.vocab import ENTRY_FIELDS, RED, YELLOW
+
+
+def text_lines(text):
+    """The lines of a text as YAML numbers them (only \\n ends a line), without the empty one after the last."""
+    lines = text.split("\n")
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+@functools.lru_cache(maxsize=4)  # review asks about the same texts several times; YAML is slow to parse
+def spans(text):
+    """{first line: last line} of each entry in a journal's text, blank and comment lines after it left out;
+    None when the text cannot be read as YAML. (Shared between callers: do not change it.)"""
+    if not text.strip():
+        return {}
+    value, _ = yamlio.parse(text, "journal")
+    if value is None:
+        return None
+    starts = list(getattr(value, "item_lines", []))
+    lines = text_lines(text)
+    found = {}
+    for start, following in zip(starts, starts[1:] + [len(lines) + 1]):
+        end = following - 1
+        while end > start and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+            end -= 1
+        found[start] = end
+    return found
+
+
+class Changes(NamedTuple):
+    added: list  # first lines (in the new text) of entries that are wholly new
+    edited: list  # (first line in the old text, first line in the new text or None, old lines removed,
+    #              new lines inserted), for entries that are still there but not as they were
+    deleted: list  # first lines (in the old text) of entries that are gone
+    other: list  # lines of the old text outside any entry that were removed or changed
+
+
+def changes(old, new):
+    """What happened to a journal between two texts of it; None when the new text cannot be read as YAML."""
+    old_lines, new_lines = text_lines(old), text_lines(new)
+    old_spans, new_spans = spans(old) or {}, spans(new)
+    if new_spans is None:
+        return None
+    kept = _kept(old_lines, new_lines)
+    still = set(kept.values())
+    owner = {line: start for start, end in new_spans.items() for line in range(start, end + 1)}
+    added = [start for start, end in new_spans.items() if not still.intersection(range(start, end + 1))]
+    edited, deleted = [], []
+    for start, end in old_spans.items():
+        span = range(start, end + 1)
+        moved = [kept[line] for line in span if line in kept]
+        if not moved:
+            deleted.append(start)
+            continue
+        after = owner.get(moved[0])
+        now = range(after, new_spans[after] + 1) if after else range(0)
+        if moved == list(now) and len(moved) == len(span):
+            continue  # the same lines, in one piece, nothing inserted among them
+        edited.append((start, after, [line for line in span if line not in kept],
+                       [line for line in now if line not in still]))
+    inside = {line for start, end in old_spans.items() for line in range(start, end + 1)}
+    other = [line for line in range(1, len(old_lines) + 1)
+             if line not in kept and line not in inside and old_lines[line - 1].strip()]
+    return Changes(added, edited, deleted, other)
+
+
+def _kept(old, new):
+    """{old line: new line} for the lines of old that new still has unchanged."""
+    if new[:len(old)] == old:  # the usual case: only appended
+        return {line: line for line in range(1, len(old) + 1)}
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return {i + k + 1: j + k + 1 for i, j, size in matcher.get_matching_blocks() for k in range(size)}
+
+
+def read_text(root, relative):
+    """The text of a file under root, as YAML reads it ('' when it is missing or not UTF-8)."""
+    data = (root / relative).read_bytes() if (root / relative).exists() else b""
+    return _decoded(data, relative)
+
+
+def _decoded(data, relative):
+    text, problem = yamlio.decode(data, relative)
+    return "" if problem else text
+
+
+def _git_fields(commit):
+    """What a record shows of the commit that added its lines (None: not committed yet)."""
+    if commit is None:
+        return {"commit": None, "author": None, "email": None, "committed": None}
+    return {"commit": commit.sha, "author": commit.author, "email": commit.email,
+            "committed": commit.when().isoformat()}
+
+
+def _when(record):
+    return record["committed"][:16].replace("T", " ") if record["committed"] else None
+
+
+def _committed(record):
+    return (record["commit"] or "未提交")[:8]
+
+
+def _actuals(record):
+    return "、".join(f"{name}={value:g}" for name, value in (record.get("actuals") or {}).items()) or None
+
+
+def entry_record(ledger, entry, unit, relative, commit):
+    """An entry as log and review list it: its unit and task title, every field, where it is, who committed it."""
+    task = ledger.tasks.get(entry["task"], {})
+    record = {"unit": unit, "task": entry["task"], "title": task.get("title")}
+    record.update({key: entry.get(key) for key in ENTRY_FIELDS if key != "task"})
+    record.update(file=relative, line=entry["line"], **_git_fields(commit))
+    return record
+
+
+# --- ledger log ---------------------------------------------------------------------------------
+
+LOG_COLUMNS = [Column("commit", "提交", _committed), Column("author", "作者"), Column("committed", "提交时间", _when),
+               Column("unit", "单位"), Column("task", "序号"), Column("date", "日期"), Column("status", "状态"),
+               Column("percent", "进度", lambda r: percent(r.get("percent"))), Column("progress", "进展"),
+               Column("changed_later", "后来的改动", lambda r: "、".join(r["changed_later"]) or None)]
+
+
+def log_records(ledger, repo, task=None, unit=None, since=None):
+    """One record per valid entry (of task, by unit, when given) with the commit, author and date of the
+    lines that added it, oldest first; entries not yet committed last. since (YYYY-MM-DD) keeps what was
+    committed that day or later."""
+    by_journal = defaultdict(list)
+    for entry in ledger.entries:
+        if (task is not None and entry["task"] != task) or (unit and entry["unit"] != unit):
+            continue
+        by_journal[f"{PROGRESS}/{store.journal_path(ledger.root, entry['unit']).name}"].append(entry)
+    found = []
+    for relative, group in by_journal.items():
+        ends = spans(read_text(ledger.root, relative)) or {}
+        blame = repo.blame(relative)
+        for entry in group:
+            start = entry["line"]
+            adder = blame.get(start)
+            later = {blame.get(line) for line in range(start, ends.get(start, start) + 1)} - {adder}
+            record = entry_record(ledger, entry, entry["unit"], relative, adder)
+            record["changed_later"] = sorted(c.sha[:8] if c else "未提交" for c in later)
+            if not since or adder is None or record["committed"][:10] >= since:
+                found.append(((adder is None, adder.time if adder else 0, relative, start), record))
+    return [record for _, record in sorted(found, key=lambda pair: pair[0])]
+
+
+def show_log(records, fmt, task=None, unit=None, since=None):
+    what = "、".join(part for part in (unit, f"第 {task} 项" if task is not None else None,
+                                       f"{since} 以来" if since else None) if part)
+    title = f"{what + ' · ' if what else ''}进展条目的提交记录：{len(records)} 条"
+    uncommitted = sum(1 for r in records if r["commit"] is None)
+    notes = [f"其中 {uncommitted} 条尚未提交"] if uncommitted else []
+    render(records, LOG_COLUMNS, fmt, title=title, notes=notes)
+
+
+# --- ledger review ------------------------------------------------------------------------------
+
+NEW_COLUMNS = [Column("unit", "单位"), Column("task", "序号"), Column("date", "日期"), Column("status", "状态"),
+               Column("percent", "进度", lambda r: percent(r.get("percent"))), Column("progress", "进展"),
+               Column("problems", "存在问题"), Column("next", "下步计划"), Column("actuals", "指标", _actuals),
+               Column("reporter", "报送人"), Column("corrects", "更正哪天的条目"),
+               Column("commit", "提交", _committed), Column("author", "作者")]
+ATTENTION_COLUMNS = [Column("flag", "标记"), Column("unit", "单位"), Column("where", "位置"), Column("message", "说明"),
+                     Column("commits", "提交", lambda r: " ".join(sha[:8] for sha in r["commits"]) or "未提交"),
+                     Column("authors", "作者", lambda r: "、".join(r["authors"]))]
+
+
+class Review(NamedTuple):
+    base: str  # what the changes are measured from, as the user named it
+    base_commit: str
+    entries: list  # new entries, in full
+    attention: list  # what a reviewer must look at
+
+
+def review_since(root, rev, today):
+    """The Review of the ledger at root against rev (default: the upstream branch, else the previous commit)."""
+    repo = gitlog.Repo(root)
+    label, commit = (rev, repo.resolve(rev)) if rev else repo.default_base()
+    base = repo.fork_point(commit)
+    changed = [path for path in repo.changed(base) if gitlog.is_journal(path)]
+    ledger = store.Ledger(root, journals=[path for path in changed if (root / path).exists()])
+    problems = check.check(ledger, today)
+    return review(ledger, repo, label, base, changed, problems)
+
+
+def review(ledger, repo, label, base, changed, problems):
+    """The changed journals' entries that are new since base, and what a reviewer must look at.
+
+    changed: the journals that differ between base and the working tree; ledger has read those
+    that still exist, and problems are check.check's for it."""
+    entries, attention = [], []
+    touched = defaultdict(list)  # journal -> the commits after base that changed it
+    for commit, paths in repo.commits(base):
+        journals = [path for path in paths if _is_journal(repo, path)]
+        for path in journals:
+            touched[path].append(commit)
+        for path in paths if journals else []:
+            if not path.startswith(repo.in_repo(f"{PROGRESS}/")):
+                attention.append(_attention(YELLOW, None, path, f"改动日志的提交同时改动了日志以外的文件 {path}；"
+                                            "报送进展的提交只应改动 data/progress/ 下本单位的日志", [commit]))
+    for relative in changed:
+        found, more = _journal_review(ledger, repo, base, relative, problems, touched[repo.in_repo(relative)])
+        entries += found
+        attention += more
+    return Review(label, base, sorted(entries, key=lambda r: (r["unit"], r["line"])), attention)
+
+
+def _is_journal(repo, path):
+    """Whether path (from the repository's top) is one of this ledger's journals."""
+    return path.startswith(repo.prefix) and gitlog.is_journal(path[len(repo.prefix):])
+
+
+def _journal_review(ledger, repo, base, relative, problems, commits):
+    """(new entries, attention records) for one changed journal; commits: those after base that changed it."""
+    unit = PurePosixPath(relative).stem
+    old = _decoded(repo.blob(base, relative) or b"", relative)
+    new = read_text(ledger.root, relative)
+    old_lines, new_lines = text_lines(old), text_lines(new)
+    old_spans, new_spans = spans(old) or {}, spans(new) or {}
+    found = changes(old, new)
+    unreadable = found is None
+    found = found or Changes([], [], [], [])
+    # what HEAD already has: a change found there was made by the commits; one found only here is not committed
+    head = repo.head()
+    committed = _decoded(repo.blob(head, relative) or b"", relative) if head else ""
+    in_head = found if committed == new else (changes(old, committed) or Changes([], [], [], []))
+    gone_in_head = set(in_head.deleted) | {edit[0] for edit in in_head.edited}
+    by_line = {entry["line"]: entry for entry in ledger.journals.get(relative, [])}
+    blame = repo.blame(relative) if new else {}
+
+    def author_of(line):
+        return [blame[line]] if blame.get(line) else []
+
+    entries, attention = [], []
+    worth = set()  # lines of the new text whose problems the reviewer must see
+    for start in found.added:
+        worth.update(range(start, new_spans[start] + 1))
+        if start in by_line:
+            entries.append(entry_record(ledger, by_line[start], unit, relative, blame.get(start)))
+    for old_start, new_start, removed, inserted in found.edited:
+        if new_start:
+            worth.update(range(new_start, new_spans[new_start] + 1))
+        before = _joined(old_lines[line - 1] for line in removed)
+        after = _joined(new_lines[line - 1] for line in inserted)
+        who = author_of(inserted[0]) if inserted else commits if old_start in gone_in_head else []
+        attention.append(_attention(RED, unit, f"{relative}:{new_start or old_start}",
+                                    f"已写入的条目被修改（原第 {old_start} 行起）：改前“{before}”，改后“{after}”；"
+                                    "日志只能追加，更正请追加一条新条目（update --corrects）", who))
+    for start in found.deleted:
+        text = _joined(old_lines[start - 1:old_spans[start]])
+        attention.append(_attention(RED, unit, f"{relative}:{start}",
+                                    f"已写入的条目被删除（原第 {start} 行起）：“{text}”；日志只能追加，不能删除条目",
+                                    commits if start in gone_in_head else []))
+    for line in found.other:
+        attention.append(_attention(RED, unit, f"{relative}:{line}",
+                                    f"日志里已有的内容被改动（原第 {line} 行：“{old_lines[line - 1].strip()}”）",
+                                    commits if line in in_head.other else []))
+    for problem in problems:
+        if problem.file == relative and (unreadable or not problem.line or problem.line in worth):
+            who = author_of(problem.line) if problem.line else commits if committed == new else []
+            attention.append(_attention(RED if unreadable else YELLOW, unit, f"{relative}:{problem.line}",
+                                        problem.message, who))
+    return entries, attention
+
+
+def _joined(lines):
+    return " / ".join(line.strip() for line in lines if line.strip()) or "（无）"
+
+
+def _attention(flag, unit, where, message, commits):
+    """One thing for the reviewer, with the commits that did it (none: the change is not committed yet)."""
+    return {"flag": flag, "unit": unit, "where": where, "message": message,
+            "commits": [c.sha for c in commits], "authors": list(dict.fromkeys(c.author for c in commits))}
+
+
+def show_review(found, fmt):
+    base = f"{found.base}（{found.base_commit[:8]}）"
+    units = defaultdict(int)
+    for record in found.entries:
+        units[record["unit"]] += 1
+    if fmt == "json":
+        print(json.dumps({"base": found.base, "base_commit": found.base_commit, "entries": found.entries,
+                          "attention": found.attention}, ensure_ascii=False, indent=2))
+        return
+    per_unit = " · ".join(f"{unit} {count} 条" for unit, count in sorted(units.items()))
+    calm = [] if found.attention else ["没有需要审核人注意的改动"]
+    render(found.entries, NEW_COLUMNS, fmt, title=f"自 {base}以来新增的进展：{len(found.entries)} 条",
+           notes=([per_unit] if per_unit else []) + calm)
+    if found.attention:
+        render(found.attention, ATTENTION_COLUMNS, fmt, title=f"需要审核人注意：{len(found.attention)} 处",
+               notes=["红：已写入的内容被修改或删除（日志只能追加）；黄：条目有问题，或提交改动了日志以外的文件"])
