@@ -202,6 +202,7 @@ def report(as_of: Optional[str] = AsOf,
         print(f"已写入 {output}：截至 {day} 的调度通报（{fmt}）")
     else:
         sys.stdout.write(text)
+    _warn(ledger)
 
 
 @app.command()
@@ -218,6 +219,7 @@ def export(output: str = typer.Option(..., "--output", "-o", help=OUTPUT_HELP),
     content = exporter.sheets(ledger, day, _unit(ledger, unit))
     _save(output, exporter.write(content, fmt))
     print(f"已写入 {output}：{len(content['tasks'])} 项任务，{len(content['units'])} 个单位（截至 {day}）")
+    _warn(ledger)
 
 
 @app.command()
@@ -256,6 +258,7 @@ def log(task: Optional[int] = typer.Argument(None, help="任务序号；不写�
     name = _unit(ledger, unit)
     records = history.log_records(ledger, gitlog.Repo(ledger.root), task, name, since=day)
     history.show_log(records, fmt, task, name, day)
+    _warn(ledger)
 
 
 @app.command()

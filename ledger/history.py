@@ -1,6 +1,7 @@
 """Journals through git: who added each entry and when (`ledger log`), what changed since a version
 (`ledger review`). Journals are append-only, so any change to what was already there is flagged."""
 
+import datetime as dt
 import difflib
 import functools
 import json
@@ -138,7 +139,7 @@ def log_records(ledger, repo, task=None, unit=None, since=None):
     lines that added it, oldest first; entries not yet committed last. since (YYYY-MM-DD) keeps what was
     committed that day or later."""
     by_journal = defaultdict(list)
-    for entry in ledger.entries:
+    for entry in check.entries(ledger, dt.date.today().isoformat()):
         if (task is not None and entry["task"] != task) or (unit and entry["unit"] != unit):
             continue
         by_journal[f"{PROGRESS}/{store.journal_path(ledger.root, entry['unit']).name}"].append(entry)
@@ -238,7 +239,7 @@ def _journal_review(ledger, repo, base, relative, problems, commits):
     committed = _decoded(repo.blob(head, relative) or b"", relative) if head else ""
     in_head = found if committed == new else (changes(old, committed) or Changes([], [], [], []))
     gone_in_head = set(in_head.deleted) | {edit[0] for edit in in_head.edited}
-    by_line = {entry["line"]: entry for entry in ledger.journals.get(relative, [])}
+    by_line = {entry["line"]: entry for entry in ledger.read(relative, "journal", record=False) or []}
     blame = repo.blame(relative) if new else {}
 
     def author_of(line):
