@@ -1,5 +1,6 @@
 """Checks across files: tasks against units, journals against tasks, units and the plan period."""
 
+import math
 from pathlib import PurePath
 
 from ledger.store import PROGRESS, TASKS, UNITS
@@ -12,6 +13,9 @@ def check(ledger, today):
     problems += _check_tasks(ledger)
     problems += _check_units(ledger)
     ledger.entries = []
+    read_lines = {}  # file -> lines where reading it found a problem (a duplicate key, an unknown field …)
+    for problem in ledger.problems:
+        read_lines.setdefault(problem.file, set()).add(problem.line)
     for relative, entries in ledger.journals.items():
         unit = PurePath(relative).stem
         if unit not in ledger.unit_names:
@@ -19,13 +23,15 @@ def check(ledger, today):
             continue
         found = _check_journal(ledger, relative, unit, entries, today)
         problems += found
-        bad = {problem.line for problem in found}
-        ledger.entries += [dict(entry, unit=unit) for entry in entries if not _lines_of(entry) & bad]
+        bad = {problem.line for problem in found} | read_lines.get(relative, set())
+        ledger.entries += [dict(entry, unit=unit) for entry in entries if not _spoiled(entry, bad)]
     return sorted(set(problems), key=lambda p: (p.file, p.line, p.message))
 
 
-def _lines_of(entry):
-    return {entry["line"], *entry["lines"].values(), *entry.get("actual_lines", {}).values()}
+def _spoiled(entry, bad):
+    """Whether a problem stands on one of the entry's lines: a duplicate key or an anchor spoils it too."""
+    end = entry["end"] or math.inf
+    return any(entry["line"] <= line < end for line in bad)
 
 
 def _check_tasks(ledger):
@@ -58,8 +64,6 @@ def _check_units(ledger):
         if name in seen:
             problems.append(Problem(UNITS, line, f"单位“{name}”重复登记（第 {seen[name]} 行已有）"))
         seen[name] = line
-        if any(mark in name for mark in ("/", "\\", "..")) or name.startswith("."):
-            problems.append(Problem(UNITS, line, f"单位名“{name}”含有 /、\\ 或 ..，不能用作日志文件名；请改用单位全称"))
         for alias in unit.get("aliases", []):
             if alias in ledger.unit_names and alias != name:
                 problems.append(Problem(UNITS, unit["lines"].get("aliases", line),
