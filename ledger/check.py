@@ -1,5 +1,6 @@
 """Checks across files: tasks against units, journals against tasks, units and the plan period."""
 
+import math
 from pathlib import PurePath
 
 from ledger.store import PROGRESS, TASKS, UNITS
@@ -22,7 +23,9 @@ def entries(ledger, today):
         ledger.problems += _check_tasks(ledger) + _check_units(ledger)
     for relative in ledger.journals:
         unit = PurePath(relative).stem
-        found = ledger.read(relative, "journal", record=first) or []
+        found, read_problems = ledger.read_journal(relative)
+        if first:
+            ledger.problems += read_problems
         if unit not in ledger.unit_names:
             if first:
                 ledger.problems.append(Problem(relative, 0, _unknown_journal(ledger, unit)))
@@ -30,11 +33,18 @@ def entries(ledger, today):
         bad = _check_journal(ledger, relative, unit, found, today)
         if first:
             ledger.problems += [problem for problems in bad.values() for problem in problems]
+        spoilt = {problem.line for problem in read_problems}
         for index, entry in enumerate(found):
-            if index not in bad:
+            if index not in bad and not _spoiled(entry, spoilt):
                 entry["unit"] = unit
                 yield entry
     ledger.checked = True
+
+
+def _spoiled(entry, lines):
+    """Whether a problem stands on one of the entry's lines: a duplicate key or an anchor spoils it too."""
+    end = entry["end"] or math.inf
+    return any(entry["line"] <= line < end for line in lines)
 
 
 def _check_tasks(ledger):
@@ -67,8 +77,6 @@ def _check_units(ledger):
         if name in seen:
             problems.append(Problem(UNITS, line, f"单位“{name}”重复登记（第 {seen[name]} 行已有）"))
         seen[name] = line
-        if any(mark in name for mark in ("/", "\\", "..")) or name.startswith("."):
-            problems.append(Problem(UNITS, line, f"单位名“{name}”含有 /、\\ 或 ..，不能用作日志文件名；请改用单位全称"))
         for alias in unit.get("aliases", []):
             if alias in ledger.unit_names and alias != name:
                 problems.append(Problem(UNITS, unit["lines"].get("aliases", line),

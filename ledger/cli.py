@@ -228,6 +228,7 @@ def validate(changed: Optional[str] = typer.Option(None, "--changed", metavar="R
                                                         "任务清单、单位名录或配置改动过时校验全部")):
     """校验全部台账文件；没有问题时不输出、退出码 0，有问题时逐条列出“文件:行: 说明”、退出码 1。"""
     from ledger import check, store  # noqa: PLC0415
+    from ledger.render import lines  # noqa: PLC0415
 
     root = store.find_root(ROOT["given"])
     journals = None
@@ -237,8 +238,7 @@ def validate(changed: Optional[str] = typer.Option(None, "--changed", metavar="R
         journals = gitlog.journals_to_validate(root, changed)
     ledger = store.Ledger(root, journals=journals)
     problems = check.check(ledger, dt.date.today().isoformat())
-    for problem in problems:
-        print(problem)
+    lines(problems)  # names and values in messages come from the files: made terminal-safe
     if problems:
         print(f"共 {len(problems)} 处问题。", file=sys.stderr)
         raise typer.Exit(1)
@@ -327,12 +327,19 @@ def _usage_message(message):
     return message
 
 
+def _error(message):
+    """Prints message to stderr, terminal-safe: messages quote what users typed and what files hold."""
+    from ledger.render import clean  # noqa: PLC0415
+
+    print(clean(message), file=sys.stderr)
+
+
 def main():
     """Runs the app: Chinese messages and exit codes 0 fine, 1 problems found, 2 usage errors."""
     try:
         code = app(standalone_mode=False)
     except LedgerError as error:
-        print(str(error), file=sys.stderr)
+        _error(error)
         code = error.code
     except KeyboardInterrupt:
         code = 130
@@ -340,13 +347,11 @@ def main():
         if hasattr(error, "format_message") and hasattr(error, "exit_code"):
             names = {c.name or c.callback.__name__ for c in app.registered_commands}
             command = next((f"{arg} " for arg in sys.argv[1:] if arg in names), "")
-            print(f"用法错误：{_usage_message(error.format_message())}\n运行 ledger {command}--help 查看用法。",
-                  file=sys.stderr)
+            _error(f"用法错误：{_usage_message(error.format_message())}\n运行 ledger {command}--help 查看用法。")
             code = error.exit_code
         else:
             if os.environ.get("LEDGER_DEBUG"):
                 raise
-            print(f"ledger 内部错误（{type(error).__name__}: {error}）；请把这条信息和所用命令报告给维护者。",
-                  file=sys.stderr)
+            _error(f"ledger 内部错误（{type(error).__name__}: {error}）；请把这条信息和所用命令报告给维护者。")
             code = 3
     sys.exit(code or 0)

@@ -239,7 +239,7 @@ def _journal_review(ledger, repo, base, relative, problems, commits):
     committed = _decoded(repo.blob(head, relative) or b"", relative) if head else ""
     in_head = found if committed == new else (changes(old, committed) or Changes([], [], [], []))
     gone_in_head = set(in_head.deleted) | {edit[0] for edit in in_head.edited}
-    by_line = {entry["line"]: entry for entry in ledger.read(relative, "journal", record=False) or []}
+    by_line = {entry["line"]: entry for entry in ledger.read_journal(relative)[0]}
     blame = repo.blame(relative) if new else {}
 
     def author_of(line):

@@ -1,22 +1,25 @@
 """Pydantic models of the ledger's files, and their errors as Chinese Problems with lines."""
 
+import bisect
 import datetime as dt
 import difflib
 import re
 from typing import Annotated, Literal, Optional, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
 from ledger.vocab import COMPARATORS, ENTRY_FIELDS, KINDS, STATUSES, Problem
+from ledger.yamlio import UNPRINTABLE, shorten
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_TEXT = 5000  # characters in one field: the longest task in the plan has 317; a report is a summary
 
 
 def _iso_date(value):
     if not isinstance(value, str) or not ISO_DATE.match(value):
-        raise PydanticCustomError("ledger", "日期“{value}”格式不对：应为 YYYY-MM-DD，例如 2023-06-01",
-                                  {"value": value})
+        raise PydanticCustomError("ledger", "日期{value}格式不对：应为 YYYY-MM-DD，例如 2023-06-01",
+                                  {"value": _shown(value)})
     try:
         dt.date.fromisoformat(value)
     except ValueError:
@@ -26,23 +29,47 @@ def _iso_date(value):
 
 
 def _text(value):
-    if isinstance(value, str) and value.strip():
-        return value
-    if isinstance(value, str):
+    if value is None or isinstance(value, str) and not value.strip():
         raise PydanticCustomError("ledger", "不能为空")
-    raise PydanticCustomError("ledger", "应为文本，实际是{kind}“{value}”；如果本意是文本，请加引号",
-                              {"kind": _kind(value), "value": value})
+    if not isinstance(value, str):
+        raise PydanticCustomError("ledger", "应为文本，实际是{kind}{value}；如果本意是文本，请加引号",
+                                  {"kind": _kind(value), "value": _shown(value)})
+    unprintable = UNPRINTABLE.search(value)
+    if unprintable:
+        raise PydanticCustomError("unprintable", "", {"code": f"U+{ord(unprintable.group()):04X}"})
+    if len(value) > MAX_TEXT:
+        raise PydanticCustomError("too_long", "", {"length": len(value)})
+    return value
 
 
 def _kind(value):
-    return {bool: "真假值", int: "数字", float: "数字", list: "列表", str: "文本",
-            type(None): "空值"}.get(type(value), "映射")
+    for types, word in ((bool, "真假值"), ((int, float), "数字"), (list, "列表"), (str, "文本"),
+                        (type(None), "空值")):
+        if isinstance(value, types):
+            return word
+    return "映射"
+
+
+def _shown(value):
+    """“value” quoted and cut short for a message, as YAML writes it; nothing where the kind says enough."""
+    if value is None or isinstance(value, (list, dict)):
+        return ""
+    return f"“{str(value).lower() if isinstance(value, bool) else shorten(value)}”"
+
+
+def _file_name(value):
+    if any(mark in value for mark in ("/", "\\", "..")) or value.startswith("."):
+        raise PydanticCustomError("ledger", "单位名“{value}”含有 /、\\ 或 ..，不能用作日志文件名；请改用单位全称",
+                                  {"value": value})
+    return value
 
 
 # dates stay ISO text: they sort as text and read back exactly as written
 IsoDate = Annotated[str, BeforeValidator(_iso_date)]
 Text = Annotated[str, BeforeValidator(_text)]
-Number = Annotated[float, Field(strict=True)]
+# a unit's name is its journal's file name, so it must stay one plain name inside data/progress/
+UnitName = Annotated[Text, AfterValidator(_file_name)]
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 
 class _Model(BaseModel):
@@ -93,7 +120,7 @@ class TasksFile(_Model):
 
 
 class Unit(_Model):
-    name: Text
+    name: UnitName
     aliases: list[Text] = []
     reviewers: list[Text] = []
 
@@ -114,7 +141,7 @@ class Entry(_Model):
     task: int
     corrects: Optional[IsoDate] = None
     status: Literal[STATUSES]
-    percent: Optional[Annotated[float, Field(ge=0, le=100)]] = None
+    percent: Optional[Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]] = None
     progress: Text
     problems: Optional[Text] = None
     next: Optional[Text] = None
@@ -141,39 +168,54 @@ def _locate(value, loc, line=0):
 
 
 def _message(item, field, fields):
-    kind, label = item["type"], _label(field)
+    kind, loc = item["type"], item["loc"]
     if kind == "missing":
-        return f"缺少必填字段“{field}”{label}"
-    if kind == "extra_forbidden":
+        return f"缺少必填字段“{field}”{_label(field)}"
+    if kind in ("extra_forbidden", "invalid_key"):
+        field = loc[-1] if kind == "invalid_key" else field  # a key that is a number, not text
         near = difflib.get_close_matches(str(field), list(fields), n=1, cutoff=0.6)
         hint = f"是不是“{near[0]}”？" if near else ""
-        return f"未知字段“{field}”；{hint}可用字段：{'、'.join(fields)}"
-    value = item.get("input")
+        return f"未知字段“{shorten(field)}”；{hint}可用字段：{'、'.join(fields)}"
+    value = _shown(item.get("input"))
+    if loc[-1:] == ("[key]",):  # a mapping's key, e.g. a metric's name under actuals
+        return f"{_parent(loc)}里的名称应为文本，实际是{_kind(item.get('input'))}{value}；如果本意是文本，请加引号"
+    # under actuals a key is a metric's name, not a field, whatever it is called
+    what = f"指标“{shorten(loc[1])}”的完成值" if loc[:1] == ("actuals",) and len(loc) == 2 else f"“{field}”{_label(field)}"
     if kind == "literal_error":
         choices = item["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
-        return f"“{field}”{label}的值“{value}”无效；应为以下之一：{choices}"
+        return f"{what}的值{value}无效；应为以下之一：{choices}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return _range_message(field, label, value)
+        return _range_message(field, what, item.get("input"))
     if kind in ("float_type", "int_type", "int_from_float"):
         whole = "整数" if kind != "float_type" else "数字"
-        return f"“{field}”{label}应为{whole}，实际是“{value}”"
+        return f"{what}应为{whole}，实际是{value}"
+    if kind == "finite_number":
+        return f"{what}应为有限的数字，实际是{value}"
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
         shape = "列表（每行以“- ”开头）" if kind == "list_type" else "映射（“键: 值”）"
-        what = f"“{field}”{label}" if field else "每一条"
-        return f"{what}应为{shape}，实际是{_kind(value)}“{value}”"
+        return f"{what if field else '每一条'}应为{shape}，实际是{_kind(item.get('input'))}{value}"
     if kind in ("string_type",):
-        return f"“{field}”{label}应为文本，实际是{_kind(value)}“{value}”；如果本意是文本，请加引号"
+        return f"{what}应为文本，实际是{_kind(item.get('input'))}{value}；如果本意是文本，请加引号"
     if kind in ("bool_type",):
-        return f"“{field}”{label}应为 true 或 false，实际是“{value}”"
+        return f"{what}应为 true 或 false，实际是{value}"
+    if kind == "unprintable":
+        return f"{what}含有不可见的控制字符 {item['ctx']['code']}；请删除它，只保留文字、空格、Tab 和换行"
+    if kind == "too_long":
+        return f"{what}太长：{item['ctx']['length']} 个字符，最多 {MAX_TEXT} 个；请只写要点，详细材料另附"
     if kind == "ledger" or not field:
         return item["msg"]
-    return f"“{field}”{label}：{item['msg']}"
+    return f"{what}：{item['msg']}"
 
 
-def _range_message(field, label, value):
+def _parent(loc):
+    field = next((part for part in reversed(loc[:-2]) if isinstance(part, str)), "")
+    return f"“{field}”{_label(field)}"
+
+
+def _range_message(field, what, value):
     if field == "percent":
         return f"进度应在 0 到 100 之间，实际是 {value}"
-    return f"“{field}”{label}的值 {value} 超出允许范围"
+    return f"{what}的值 {value} 超出允许范围"
 
 
 def _label(field):
@@ -284,9 +326,16 @@ def read_config(value, name):
 
 
 def read_journal(value, name):
-    """A journal's entries that are valid on their own, each with the line it starts on, and the problems
-    found. Field lines are not kept: the few problems that need them re-read the file (check.py)."""
-    return validate_items(value, Entry, name, "进展日志", keep=_with_line)
+    """A journal's entries that are valid on their own, and the problems found. Each entry keeps the line
+    it starts on and `end`, the line where the next item begins (None for the last), so a problem found
+    on any line between keeps the entry out of the listings. Field lines are not kept: the few problems
+    that need them re-read the file (check.py)."""
+    entries, problems = validate_items(value, Entry, name, "进展日志", keep=_with_line)
+    starts = getattr(value, "item_lines", [])
+    for entry in entries:
+        after = bisect.bisect_right(starts, entry["line"])
+        entry["end"] = starts[after] if after < len(starts) else None
+    return entries, problems
 
 
 def entry_errors(entry):
