@@ -99,6 +99,8 @@ CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.M)
 # than it is stored: none belongs in a ledger, and each would reach a terminal as an escape sequence
 UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
                          "\ud800-\udfff\ufffe\uffff]")
+# an anchor is "&" then a name, where a node may begin: after a space, at a line's start or in a flow
+MAY_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s,\[\]{}]", re.M)
 MAX_DEPTH = 16  # a task file nests five deep; anything far deeper is a mistake or an attack
 ANCHORS = "不允许使用 YAML 锚点和别名（&、*）；请把内容直接写出来，以 & 或 * 开头的文本请加引号"
 TAGS = "台账文件只用普通的文本、数字、列表和映射，以 ! 开头的文本请加引号"
@@ -194,7 +196,7 @@ def _anchor_lines(text):
 
     An anchor no alias uses is refused too: it drops its own text silently (`&重点 完成` reads as `完成`).
     """
-    if "&" not in text:  # both need an anchor; most files are spared this pass
+    if not MAY_ANCHOR.search(text):  # both need an anchor; "R&D" or "抚育 & 验收" in a note is none
         return []
     loader, lines = _Loader(text), set()
     try:
