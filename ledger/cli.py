@@ -170,14 +170,8 @@ def _save(output, data):
 
     from ledger.store import _atomic_write  # noqa: PLC0415
 
-    path = Path(output)
     try:
-        new = not path.exists()
-        _atomic_write(path, data)
-        if new:  # the temporary file was private (0600); a new report gets the usual permissions
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(path, 0o666 & ~mask)
+        _atomic_write(Path(output), data)
     except OSError as error:
         import errno  # noqa: PLC0415
 

@@ -7,7 +7,7 @@ import json
 from typing import NamedTuple
 
 from ledger import bulletin, state
-from ledger.importer import ANNOTATION
+from ledger.annotations import trailing
 from ledger.render import _flat, percent
 from ledger.vocab import GREEN, RED, UNREPORTED, YELLOW
 
@@ -41,7 +41,7 @@ LIGHT_FILLS = {GREEN: ("C6EFCE", "006100"), YELLOW: ("FFEB9C", "9C5700"), RED: (
 
 def goal(task):
     """The task's text after its title sentence, without the units annotation (None when nothing is left)."""
-    body = ANNOTATION.sub("", task["text"]).strip()
+    body = trailing(task["text"])[0].strip()
     if body.startswith(task["title"]):
         body = body[len(task["title"]):].lstrip("。").strip()
     return body or None

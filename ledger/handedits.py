@@ -228,18 +228,11 @@ def _write(root, importer, found, merge, units, added):
 
 
 def _atomic(path, text):
-    import os  # noqa: PLC0415
-
-    new = not path.exists()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         store._atomic_write(path, text.encode())  # noqa: SLF001 - the project's one atomic writer
     except OSError as error:
         raise LedgerError(f"无法写入 {path}：{error.strerror or error}；之前写好的文件保持原样，请检查目录权限后重新导入") from None
-    if new:  # a temporary file is private; a ledger file is as readable as any file the user creates
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(path, 0o666 & ~umask)
 
 
 def _units_text(path, units, added):

@@ -37,9 +37,6 @@ DATE_CN = re.compile(r"((?:19|20)\d{2}|[〇○零O一二三四五六七八九]{4
 DATE_ISO = re.compile(r"^((?:19|20)\d{2})-(\d{2})-(\d{2})$")
 PLAN_WORDS = re.compile(r"任务|计划|方案|要点|清单|安排|措施|意见|目标|分工")
 UNKNOWN = "未注明"
-# the （牵头单位：…） annotation ending a task, kept under its old name for code that strips it with .sub
-# (annotations.trailing reads every form of annotation)
-ANNOTATION = re.compile(r"[(（]\s*牵头单位\s*[:：](.*)[)）]\s*$")
 # lines a saved web page or a document's back matter leaves in the text; never tasks
 LEFTOVERS = re.compile(
     r"扫一扫在手机|如果您对该文件有疑问|打印本页|关闭窗口|【打印】|【关闭】|【字体|【字号|字号[：:]\s*[【\[]?\s*大|分享到|"
