@@ -9,35 +9,27 @@ as it does for an office that runs it more than once.
 
 import argparse
 import statistics
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def timed(argv):
-    start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, cwd=REPO)
-    return time.perf_counter() - start
+from run import HERE, compile_ledger, measure
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=21)
     runs = parser.parse_args().runs
+    python = __import__("sys").executable
     commands = {
-        "baseline: python -c 'import typer, rich.table'": [sys.executable, "-c", "import typer, rich.table"],
-        "ledger status --unit 县水利局 (warm)": [sys.executable, "-m", "ledger", "status", "--unit", "县水利局",
+        "baseline: python -c 'import typer, rich.table'": [python, "-c", "import typer, rich.table"],
+        "ledger status --unit 县水利局 (warm)": [python, "-m", "ledger", "status", "--unit", "县水利局",
                                            "--as-of", "2023-08-31"],
     }
+    compile_ledger()
     for argv in commands.values():
-        timed(argv)  # fills the cache and the OS's file cache
+        measure(argv, 1, cwd=HERE.parent)  # fills the cache and the OS's file cache
     times = {name: [] for name in commands}
     for _ in range(runs):
         for name, argv in commands.items():
-            times[name].append(timed(argv))
+            times[name].append(measure(argv, 1, cwd=HERE.parent)[0])
     medians = {name: statistics.median(values) for name, values in times.items()}
     base = next(iter(medians.values()))
     print(f"{'command':56} {'median':>9} {'ratio':>6}   ({runs} runs each)")

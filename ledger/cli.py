@@ -96,6 +96,9 @@ def status(unit: Optional[str] = UnitOption,
     ledger, day = _load(), _as_of(as_of)
     name = _unit(ledger, unit)
     number = _section(ledger, section) if section else None
+    if name:
+        ledger.narrow(ledger.units_of(t["id"] for t in ledger.tasks.values()
+                                      if name in t["lead_units"] or name in t.get("support_units", [])))
     states = [s for s in state.task_states(ledger, day)
               if (not name or name in s["lead_units"] or name in s["support_units"])
               and (number is None or s["section"] == number) and (not light or s["light"] == light)]
@@ -111,6 +114,7 @@ def show(task: int = typer.Argument(..., help="任务序号"), as_of: Optional[s
     ledger, day = _load(), _as_of(as_of)
     if task not in ledger.tasks:
         raise LedgerError(f"没有第 {task} 项任务；任务序号为 1–{max(ledger.tasks, default=0)}", code=2)
+    ledger.narrow(ledger.units_of([task]))
     views.task_card(ledger, task, day, fmt)
     _warn(ledger)
 

@@ -3,7 +3,6 @@
 import contextlib
 import errno
 import gc
-import hashlib
 import json
 import os
 import re
@@ -11,6 +10,11 @@ import stat
 from pathlib import Path
 
 from ledger import __version__
+
+try:  # hashlib's own blake2b: importing hashlib also loads OpenSSL, a few milliseconds a command
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python without the builtin module
+    from hashlib import blake2b
 from ledger.vocab import LedgerError, Problem
 
 DATA = "data"
@@ -66,6 +70,16 @@ class Ledger:
         self.checked = False  # set by check.entries once every journal has been through the checks
         self.memo = {}  # results of whole passes over the journals, by what they were asked
 
+    def narrow(self, units):
+        """Keeps to the journals of these units: all a listing needs when it shows only their tasks, since
+        only a task's own units may report on it."""
+        self.journals = [relative for relative in self.journals if Path(relative).stem in units]
+
+    def units_of(self, task_ids):
+        """Every unit that leads or supports one of the tasks."""
+        return {unit for number in task_ids
+                for unit in self.tasks[number]["lead_units"] + self.tasks[number].get("support_units", [])}
+
     def read(self, relative, kind):
         """The validated content of one file (from the cache when the file is unchanged); records problems."""
         value, problems = read_cached(self.root, relative, kind)
@@ -101,8 +115,8 @@ def read_cached(root, relative, kind):
         data = path.read_bytes()
     except OSError as error:
         return None, [Problem(relative, 0, f"无法读取：{error.strerror}")]
-    key = [_cache_version(), relative, len(data), hashlib.blake2b(data, digest_size=20).hexdigest()]
-    cache_file = root / CACHE / (hashlib.blake2b(relative.encode(), digest_size=10).hexdigest() + ".json")
+    key = [_cache_version(), relative, len(data), blake2b(data, digest_size=20).hexdigest()]
+    cache_file = root / CACHE / (blake2b(relative.encode(), digest_size=10).hexdigest() + ".json")
     cached = _cache_get(cache_file, key)
     if cached is not None:
         return cached
@@ -135,7 +149,7 @@ def _cache_version():
     """ledger's version and a digest of the code whose output is cached: a cache never outlives either."""
     if not _VERSION:
         code = b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
-        _VERSION.append(f"{__version__}:{hashlib.blake2b(code, digest_size=8).hexdigest()}")
+        _VERSION.append(f"{__version__}:{blake2b(code, digest_size=8).hexdigest()}")
     return _VERSION[0]
 
 
@@ -147,7 +161,7 @@ def _cache_get(cache_file, key):
     gc.disable()  # thousands of small dicts and no cycles: the collector would only rescan them
     try:
         head, _, body = cache_file.read_bytes().partition(b"\n")
-        if json.loads(head) != [*key, hashlib.blake2b(body, digest_size=20).hexdigest()]:
+        if json.loads(head) != [*key, blake2b(body, digest_size=20).hexdigest()]:
             return None
         record = json.loads(body)
         return record["value"], [Problem(key[1], line, message) for line, message in record["problems"]]
@@ -161,7 +175,7 @@ def _cache_get(cache_file, key):
 def _cache_put(cache_file, key, value, problems):
     body = json.dumps({"value": value, "problems": [[p.line, p.message] for p in problems]},
                       ensure_ascii=False, separators=(",", ":")).encode()
-    head = json.dumps([*key, hashlib.blake2b(body, digest_size=20).hexdigest()], ensure_ascii=False).encode()
+    head = json.dumps([*key, blake2b(body, digest_size=20).hexdigest()], ensure_ascii=False).encode()
     try:
         cache_file.parent.mkdir(exist_ok=True)
         ignore = cache_file.parent / ".gitignore"
