@@ -90,3 +90,16 @@ def test_the_cache_is_json_and_ignored_by_git(small):
     listed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=small,
                             capture_output=True, text=True, check=True).stdout
     assert ".ledger-cache" not in listed and "data/" in listed
+
+
+def test_a_unit_listing_reads_only_the_journals_that_bear_on_its_tasks(small):
+    # 县交通运输局 leads task 2, which 县林业局 supports; 县水利局's journal has nothing to do with it
+    write(small / J, ENTRY.replace("task: 1", "task: 2"))
+    write(small / "data/progress/县水利局.yaml", "- date: [broken\n")
+    found = run("status", "--unit", "交通局", "--as-of", "2023-03-31", "-f", "json", root=small)
+    assert (found.code, found.err) == (0, "")
+    assert json.loads(found.out)[0]["last_report"] is None  # a supporting unit's entry sets no status
+    read = [json.loads(data.partition(b"\n")[0])[1] for data in cache_files(small).values()]
+    assert J in read and "data/progress/县水利局.yaml" not in read
+    everything = run("status", "--as-of", "2023-03-31", "-f", "json", root=small)
+    assert everything.err == "注意：台账中有 1 处问题，有问题的条目未计入；运行 ledger validate 查看。\n"
