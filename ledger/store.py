@@ -10,12 +10,12 @@ import stat
 from pathlib import Path
 
 from ledger import __version__
+from ledger.vocab import LedgerError, Problem
 
 try:  # hashlib's own blake2b: importing hashlib also loads OpenSSL, a few milliseconds a command
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - a Python without the builtin module
     from hashlib import blake2b
-from ledger.vocab import LedgerError, Problem
 
 DATA = "data"
 TASKS = f"{DATA}/tasks.yaml"
