@@ -32,13 +32,17 @@ def spans(text):
         return None
     starts = list(getattr(value, "item_lines", []))
     lines = text_lines(text)
-    found = {}
-    for start, following in zip(starts, starts[1:] + [len(lines) + 1]):
-        end = following - 1
-        while end > start and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
-            end -= 1
-        found[start] = end
-    return found
+    return {start: last_line(start, following, lines)
+            for start, following in zip(starts, starts[1:] + [len(lines) + 1])}
+
+
+def last_line(start, following, lines):
+    """The last line of the entry starting at start, before the item at following; trailing blank and
+    comment lines are not the entry's."""
+    end = following - 1
+    while end > start and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        end -= 1
+    return end
 
 
 class Changes(NamedTuple):
@@ -145,12 +149,14 @@ def log_records(ledger, repo, task=None, unit=None, since=None):
         by_journal[f"{PROGRESS}/{store.journal_path(ledger.root, entry['unit']).name}"].append(entry)
     found = []
     for relative, group in by_journal.items():
-        ends = spans(read_text(ledger.root, relative)) or {}
+        # each entry knows where the next item begins: its lines need no second parse of the journal
+        lines = text_lines(read_text(ledger.root, relative))
         blame = repo.blame(relative)
         for entry in group:
             start = entry["line"]
+            end = last_line(start, entry["end"] or len(lines) + 1, lines)
             adder = blame.get(start)
-            later = {blame.get(line) for line in range(start, ends.get(start, start) + 1)} - {adder}
+            later = {blame.get(line) for line in range(start, end + 1)} - {adder}
             record = entry_record(ledger, entry, entry["unit"], relative, adder)
             record["changed_later"] = sorted(c.sha[:8] if c else "未提交" for c in later)
             if not since or adder is None or record["committed"][:10] >= since:
