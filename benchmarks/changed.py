@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ledger import store, yamlio  # noqa: E402
+from ledger.files import store, yamlio  # noqa: E402
 
 
 def build(root, per_unit):

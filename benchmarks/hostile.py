@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ledger import store, yamlio  # noqa: E402
+from ledger.files import store, yamlio  # noqa: E402
 
 BOMB = REPO / "tests/hostile/journals/billion_laughs.yaml"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ledger.yamlio import dump, parse  # noqa: E402
+from ledger.files.yamlio import dump, parse  # noqa: E402
 
 SIZES = {"M": (300, 60, 20_000), "L": (3_000, 300, 200_000)}
 STATUSES = ["推进中"] * 8 + ["受阻", "未启动"]

@@ -57,7 +57,7 @@ def measure(argv, runs, before=None, cwd=None):
 
 JSON_COPY = """import json, sys
 from pathlib import Path
-from ledger.yamlio import parse
+from ledger.files.yamlio import parse
 folder = Path(sys.argv[1])
 data = {}
 for path in sorted(folder.glob("data/*.yaml")) + sorted(folder.glob("data/progress/*.yaml")):

@@ -1,3 +1,31 @@
-"""ledger: a work ledger (工作台账) over plain files."""
+"""ledger: a work ledger (工作台账) over plain files.
+
+    import ledger
+    L = ledger.load("examples/demo")          # tasks, units, config, entries, problems: complete, immutable
+    now = ledger.state(L, datetime.date(2023, 8, 31))   # every task's status, percent, light; every unit's
+
+The command line (ledger.cli) is a thin layer over these functions.
+"""
 
 __version__ = "0.1.0"
+
+
+def load(root, today=None, units=None):
+    """The ledger at root (see ledger.core.load.load)."""
+    from ledger.core.load import load as _load
+
+    return _load(root, today=today, units=units)
+
+
+def load_string(tasks, units="units: []\n", config=None, journals=(), today=None):
+    """A ledger from texts, for tests and tools (see ledger.core.load.load_string)."""
+    from ledger.core.load import load_string as _load_string
+
+    return _load_string(tasks, units, config, journals, today)
+
+
+def state(ledger, as_of):
+    """Where every task and unit stands on the day as_of (see ledger.core.state.state)."""
+    from ledger.core.state import state as _state
+
+    return _state(ledger, as_of)

@@ -1,17 +1,99 @@
-"""The ledger's vocabulary, in one place: statuses, lights, comparators, field names."""
+"""The ledger's vocabulary, each concept one table: statuses, lights, paces, reporting cycles, comparators,
+entry fields; and the one Problem type every layer reports in. The bottom layer: imports nothing of ledger."""
 
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 STATUSES = ("未启动", "推进中", "已完成", "受阻")
 NOT_STARTED, IN_PROGRESS, DONE, BLOCKED = STATUSES
 
-LIGHTS = ("红", "黄", "绿", "未报送")
-RED, YELLOW, GREEN, UNREPORTED = LIGHTS
 
-# comparator key -> Chinese word shown to people
-COMPARATORS = {"at_least": "不少于", "at_most": "不超过", "about": "左右"}
+class Light(NamedTuple):
+    """One light: its name, the rule that gives it, and how each output colours it."""
+
+    name: str
+    rule: str  # the rule in words, as the README states it
+    applies: Callable  # (facts of a task, config) -> bool; tried in LIGHTS order, the first that applies wins
+    rank: int  # place in listings and counts
+    terminal: str  # rich style
+    html: tuple  # (fill, ink)
+    excel: tuple  # (fill, font colour): Excel's own good / neutral / bad styles
+
+
+def _on_pace(task, config):
+    return task.status == DONE or (not task.overdue and task.percent is not None and task.status != BLOCKED
+                                   and task.gap <= config.yellow_gap)
+
+
+def _far_behind(task, config):
+    return task.overdue or (task.percent is not None and task.gap > config.red_gap)
+
+
+def _behind(task, config):
+    return task.status == BLOCKED or (task.percent is not None and task.gap > config.yellow_gap)
+
+
+# in the order the rules are tried; the table is the definition of a light
+LIGHTS = (
+    Light("绿", "已完成；或未逾期、未受阻，进度落后序时进度不超过黄灯阈值", _on_pace, 2,
+          "bold white on green", ("#3f9b4f", "#fff"), ("C6EFCE", "006100")),
+    Light("红", "过了完成时限仍未完成（逾期）；或进度落后序时进度超过红灯阈值", _far_behind, 0,
+          "bold white on red", ("#d23c3c", "#fff"), ("FFC7CE", "9C0006")),
+    Light("未报送", "牵头单位（没有牵头单位的，办公室）还没有报送过这项任务", lambda task, config: not task.reported, 4,
+          "dim", ("#c9ccd1", "#222"), ("EDEDED", "595959")),
+    Light("黄", "受阻；或进度落后序时进度超过黄灯阈值", _behind, 1,
+          "bold black on yellow", ("#f2b705", "#222"), ("FFEB9C", "9C5700")),
+    Light("进度未填", "报送过，但从没填过进度（且未逾期、未受阻、未完成）：不按 0% 计，单独计数",
+          lambda task, config: task.percent is None, 3, "bold black on bright_cyan", ("#9fd3e6", "#222"),
+          ("DDEBF7", "1F4E78")),
+)
+LIGHT = {light.name: light for light in LIGHTS}
+LIGHT_NAMES = tuple(light.name for light in sorted(LIGHTS, key=lambda light: light.rank))
+RED, YELLOW, GREEN, NO_PERCENT, UNREPORTED = LIGHT_NAMES
+
+
+class Pace(NamedTuple):
+    """One pace of the bulletin: every task is at exactly one, so a group's counts add up to its total."""
+
+    key: str
+    label: str
+    applies: Callable  # (task state) -> bool; tried in PACES order
+    colours: tuple  # (fill, ink) in charts and cards
+
+
+PACES = (
+    Pace("done", "已完成", lambda task: task.status == DONE, ("#1f6f35", "#fff")),
+    Pace("overdue", "逾期", lambda task: task.overdue, ("#d23c3c", "#fff")),
+    Pace("unreported", "未报送", lambda task: task.light == UNREPORTED, ("#c9ccd1", "#222")),
+    Pace("no_percent", "进度未填", lambda task: task.light == NO_PERCENT, ("#9fd3e6", "#222")),
+    Pace("behind", "落后", lambda task: task.light in (RED, YELLOW), ("#f2b705", "#222")),
+    Pace("on_pace", "正常推进", lambda task: True, ("#8fcf94", "#222")),
+)
+# as the bulletin lists them: good news first
+PACE_ORDER = ("done", "on_pace", "behind", "overdue", "no_percent", "unreported")
+PACE_LABELS = {key: next(p.label for p in PACES if p.key == key) for key in PACE_ORDER}
+PACE_COLOURS = {pace.key: pace.colours for pace in PACES}
+
+
+class Cycle(NamedTuple):
+    key: str
+    name: str
+    months: int  # a cycle's length; its report is due on report_day of its last month
+
+
+CYCLES = (Cycle("monthly", "每月", 1), Cycle("quarterly", "每季度", 3))
+CYCLE = {cycle.key: cycle for cycle in CYCLES}
+
+# comparator key -> (Chinese word, sign)
+COMPARATORS = {"at_least": ("不少于", "≥"), "at_most": ("不超过", "≤"), "about": ("左右", "≈")}
 # kind key -> Chinese word: "growth" targets are rates of growth, not shares of a total
 KINDS = {"amount": "数量", "growth": "增长"}
+
+
+def target_text(target):
+    """≥1300亩, 增长≥8%: a target as the listings show it."""
+    growth = "增长" if target.kind == "growth" else ""
+    return f"{growth}{COMPARATORS[target.comparator][1]}{target.value:g}{target.measure}"
+
 
 # journal entry fields, in the order they are written, with their Chinese names
 ENTRY_FIELDS = {
@@ -24,26 +106,37 @@ ENTRY_FIELDS = {
     "problems": "存在问题",
     "next": "下步计划",
     "actuals": "指标完成值",
+    "clear": "清除的字段",
     "reporter": "报送人",
 }
+# the fields an entry may give and later entries carry forward, per field; `clear` may name these
+CLEARABLE = ("problems", "next")
 
 FORMATS_HELP = "输出格式：table（默认）、csv、json，或任意 tabulate 格式（markdown、plain、grid、html …）"
 
+ERROR, WARNING = "error", "warning"
+
 
 class Problem(NamedTuple):
-    """One thing wrong in the ledger's files, printed as `file:line: message`."""
+    """One thing wrong in the ledger's files or in what a user asked: where, which field, what, how bad."""
 
     file: str
     line: int
     message: str
+    field: str = ""
+    severity: str = ERROR  # error: the entry or value is not used; warning: used, but worth a look
 
     def __str__(self):
-        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+        said = f"提醒：{self.message}" if self.severity == WARNING else self.message
+        if not self.file:
+            return said
+        return f"{self.file}:{self.line}: {said}" if self.line else f"{self.file}: {said}"
 
 
 class LedgerError(Exception):
-    """A problem the user must fix before the command can run; its text is shown as is."""
+    """What stops a command: its text is shown as is. usage: the user asked for something that cannot be
+    (an unknown option value, a task that does not exist); otherwise the files or the system refused."""
 
-    def __init__(self, message, code=1):
+    def __init__(self, message, usage=False):
         super().__init__(message)
-        self.code = code
+        self.usage = usage

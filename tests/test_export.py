@@ -13,7 +13,7 @@ from conftest import REPO, run, write
 AS_OF = "2023-08-07"  # 序时进度 exactly 60%
 HEADERS = ["序号", "工作任务", "具体目标", "牵头单位", "参与单位", "完成时限", "进展情况", "存在问题", "下步计划",
            "完成状态", "进度", "序时进度", "预警", "最近报送"]
-UNIT_HEADERS = ["单位", "牵头任务", "参与任务", "已完成", "正常推进", "落后", "逾期", "未报送", "完成率",
+UNIT_HEADERS = ["单位", "牵头任务", "参与任务", "已完成", "正常推进", "落后", "逾期", "进度未填", "未报送", "完成率",
                 "本周期未报送任务", "最近报送"]
 END = dt.datetime(2023, 12, 31)
 TASK_ROWS = [
@@ -30,11 +30,11 @@ TASK_ROWS = [
      dt.datetime(2023, 7, 20)],
 ]
 UNIT_ROWS = [
-    ["县林业局", 2, 1, 0, 0, 2, 0, 0, 0, None, dt.datetime(2023, 7, 3)],
-    ["县交通运输局", 2, 0, 1, 1, 0, 0, 0, 0.5, None, dt.datetime(2023, 8, 1)],
-    ["县水利局", 2, 0, 0, 0, 1, 1, 0, 0, "3", dt.datetime(2023, 7, 1)],
+    ["县林业局", 2, 1, 0, 0, 2, 0, 0, 0, 0, None, dt.datetime(2023, 7, 3)],
+    ["县交通运输局", 2, 0, 1, 1, 0, 0, 0, 0, 0.5, None, dt.datetime(2023, 8, 1)],
+    ["县水利局", 2, 0, 0, 0, 1, 1, 0, 0, 0, "3", dt.datetime(2023, 7, 1)],
 ]
-FILLS = {"红": "00FFC7CE", "黄": "00FFEB9C", "绿": "00C6EFCE", "未报送": "00EDEDED"}
+FILLS = {"红": "00FFC7CE", "黄": "00FFEB9C", "绿": "00C6EFCE", "进度未填": "00DDEBF7", "未报送": "00EDEDED"}
 
 
 def export(root, out, *args):
@@ -72,7 +72,7 @@ def test_xlsx(paces):
     assert summary[0][0] == "测试计划工作台账（截至 2023-08-07，序时进度 60%） · 按单位汇总"
     assert summary[1] == UNIT_HEADERS
     assert summary[2:] == UNIT_ROWS
-    assert (units.freeze_panes, units.auto_filter.ref, units["I4"].number_format) == ("A3", "A2:K5", "0.0%")
+    assert (units.freeze_panes, units.auto_filter.ref, units["J4"].number_format) == ("A3", "A2:L5", "0.0%")
 
 
 def test_csv_and_json_have_the_same_content(paces):
@@ -94,7 +94,7 @@ def test_csv_and_json_have_the_same_content(paces):
         "percent": 55, "elapsed": 60.0, "light": "黄", "last_report": "2023-07-01"}
     assert content["units"][2] == {
         "unit": "县水利局", "led": 2, "supported": 0, "done": 0, "on_pace": 0, "behind": 1, "overdue": 1,
-        "unreported": 0, "completion": 0.0, "stale_tasks": [3], "last_report": "2023-07-01"}
+        "no_percent": 0, "unreported": 0, "completion": 0.0, "stale_tasks": [3], "last_report": "2023-07-01"}
 
     def flat(value):
         return "、".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value)
@@ -137,12 +137,14 @@ def test_demo_export(tmp_path):
     tasks = book["全部任务"]
     assert tasks.max_row == 101 and tasks.auto_filter.ref == "A2:N101"
     lights = Counter(tasks[f"M{row}"].value for row in range(3, 102))
-    assert lights == {"红": 2, "黄": 2, "绿": 8, "未报送": 87}
+    assert lights == {"红": 2, "黄": 2, "绿": 9, "进度未填": 1, "未报送": 85}
     assert Counter(tasks[f"M{row}"].fill.fgColor.rgb for row in range(3, 102)) == {
         FILLS[light]: n for light, n in lights.items()}
     row = next(r for r in values(tasks) if r[0] == 25)
-    assert row[3:] == ["县水利局", "县发展和改革局", END, "位山灌区开工建设，彭楼灌区前期工作推进中", "彭楼灌区项目用地手续尚未批复，影响开工",
-                       "8月底前提请县政府协调自然资源部门加快办理", "受阻", 0.45, 0.666, "黄", dt.datetime(2023, 8, 21)]
+    # the 08-28 note carries the status, problem and next step of the 08-21 entry forward
+    assert row[3:] == ["县水利局", "县发展和改革局", END, "召开彭楼灌区用地协调会，自然资源部门承诺9月中旬前报批",
+                       "彭楼灌区项目用地手续尚未批复，影响开工", "8月底前提请县政府协调自然资源部门加快办理", "受阻", 0.45,
+                       0.666, "黄", dt.datetime(2023, 8, 28)]
     units = values(book["按单位汇总"])
     assert len(units) == 2 + 34
-    assert units[2 + [u[0] for u in units[2:]].index("县水利局")][:9] == ["县水利局", 7, 0, 0, 2, 2, 0, 3, 0]
+    assert units[2 + [u[0] for u in units[2:]].index("县水利局")][:10] == ["县水利局", 7, 0, 0, 2, 2, 0, 0, 3, 0]

@@ -7,7 +7,7 @@ from conftest import write
 from gitrepo import J, git, head, identity, office_repo, update
 from gitrepo import isolated_git  # noqa: F401 - the autouse fixture
 
-MESSAGE = "进展(县林业局): 1 造林 — 推进中 20%"
+MESSAGE = "进展(县林业局): 1 造林 — 20%"
 
 
 def test_commit_holds_that_journal_alone_with_the_standard_message(tmp_path):
@@ -16,15 +16,16 @@ def test_commit_holds_that_journal_alone_with_the_standard_message(tmp_path):
     result = update(repo, 1, "--date", "2023-03-01", "-p", 20, "-n", "春季造林 300 亩", "--commit",
                     moment="2023-03-01T17:30:00+08:00")
     sha = git(repo, "rev-parse", "--short=8", "HEAD").strip()
-    assert result == (0, "已追加到 data/progress/县林业局.yaml 第 2 行：第 1 项 造林 — 推进中 20%\n"
+    assert result == (0, "已追加到 data/progress/县林业局.yaml 第 2 行：第 1 项 造林 — 20%\n"
+                         "截至 2023-03-01，第 1 项：绿（推进中，进度 20%，序时进度 16.4%）\n"
                          f"已提交 {sha}：{MESSAGE}\n", "")
     assert git(repo, "log", "-1", "--format=%an <%ae> %ad%n%B", "--date=iso") == (
         "林业局李四 <lisi@example.org> 2023-03-01 17:30:00 +0800\n"
-        f"{MESSAGE}\n\n- date: 2023-03-01\n  task: 1\n  status: 推进中\n  percent: 20\n  progress: 春季造林 300 亩\n\n")
+        f"{MESSAGE}\n\n- date: 2023-03-01\n  task: 1\n  percent: 20\n  progress: 春季造林 300 亩\n\n")
     assert git(repo, "show", "--name-only", "-z", "--format=", "HEAD") == f"{J}\0"
     assert git(repo, "status", "--porcelain") == ""
     # the header line and the entry, both from that commit
-    assert git(repo, "show", "HEAD:" + J).count("\n") == 6
+    assert git(repo, "show", "HEAD:" + J).count("\n") == 5
 
 
 def test_commit_message_names_the_unit_task_status_and_percent(tmp_path):
@@ -75,9 +76,9 @@ def test_refusals_leave_the_journal_and_the_index_as_they_were(tmp_path):
     # an entry refused by validation is neither written nor committed
     assert refused(repo, "1", "--date", "2023-04-01", "-p", 150, "-n", "x", "--commit") == (
         1, "没有写入，日志保持原样：\n--percent：进度应在 0 到 100 之间，实际是 150\n")
-    assert refused(repo, "1", "--date", "2023-02-01", "-n", "x", "--commit") == (
-        1, "没有写入，日志保持原样：\n--date：日期 2023-02-01 早于上一条（第 2 行，2023-03-01）；"
-           "日志只能按日期先后追加，请把它放到正确位置或改正日期\n")
+    assert refused(repo, "1", "--date", "2023-04-02", "-n", "x", "--corrects", "2023-02-01", "--commit") == (
+        1, "没有写入，日志保持原样：\n--corrects：本日志在 2023-02-01 没有第 1 项任务的条目；"
+           "corrects 应为被更正的那一条的日期\n")
 
     git(repo, "config", "--unset", "user.name")
     git(repo, "config", "user.useConfigOnly", "true")
@@ -107,7 +108,8 @@ def test_a_failing_commit_hook_leaves_the_entry_written_and_says_so(tmp_path):
     before = head(repo)
     result = update(repo, 1, "--date", "2023-03-01", "-n", "x", "--commit")
     assert result.code == 1
-    assert result.out == "已追加到 data/progress/县林业局.yaml 第 2 行：第 1 项 造林 — 推进中\n"
+    assert result.out == ("已追加到 data/progress/县林业局.yaml 第 2 行：第 1 项 造林 — 进展\n"
+                          "截至 2023-03-01，第 1 项：进度未填（推进中，进度 —，序时进度 16.4%）\n")
     assert result.err == (f"条目已写入 {J}，但没有提交：git commit 失败：本机规定：今天不许提交\n"
                           f"请查看后自己提交：git commit -- {J}\n")
     assert head(repo) == before

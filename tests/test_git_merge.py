@@ -100,12 +100,12 @@ def test_without_the_union_attribute_the_same_merge_conflicts_and_validate_says_
     git(li, "push", "-q", "origin", "li")
     git(office, "fetch", "-q")
     assert git(office, "merge", "--no-edit", "origin/li", ok=False).returncode == 1
-    assert run("validate", root=office) == (1, f"{J}:6: 文件里留有 git 合并冲突标记（<<<<<<< / ======= / >>>>>>>）；"
+    assert run("validate", root=office) == (1, f"{J}:5: 文件里留有 git 合并冲突标记（<<<<<<< / ======= / >>>>>>>）；"
                                                "请解决冲突、保留双方的条目并删除标记行\n", "共 1 处问题。\n")
 
 
-def test_union_keeps_the_merging_side_first_so_a_merge_pull_can_break_date_order(tmp_path):
-    # the caveat the README gives: with `git pull` (a merge), the local entry stays before the pulled one
+def test_union_keeps_the_merging_side_first_and_the_dates_still_count_in_order(tmp_path):
+    # with `git pull` (a merge), the local entry stays before the pulled one: out of date order, and valid
     li, zhao = clones(tmp_path, LI, ZHAO)
     assert update(li, 1, "--date", "2023-03-01", "-n", "李四：早", "--commit").code == 0
     git(li, "push", "-q")
@@ -114,9 +114,10 @@ def test_union_keeps_the_merging_side_first_so_a_merge_pull_can_break_date_order
     assert merged.returncode == 0, merged.stderr
     texts = [line for line in (zhao / J).read_text(encoding="utf-8").splitlines() if "progress" in line]
     assert texts == ["  progress: 赵六：晚", "  progress: 李四：早"]
-    assert run("validate", root=zhao).out == (
-        f"{J}:6: 日期 2023-03-01 早于上一条（第 2 行，2023-03-02）；日志只能按日期先后追加，请把它放到正确位置或改正日期\n")
-    # the fallback: pull with --rebase, and the local entry goes after the pulled one
+    assert run("validate", root=zhao) == (0, "", "")
+    card = json.loads(run("show", 1, "--as-of", "2023-03-31", "-f", "json", root=zhao).out)
+    assert (card["state"]["progress"], card["state"]["last_report"]) == ("赵六：晚", "2023-03-02")
+    # with --rebase the local entry goes after the pulled one: the same state
     git(zhao, "reset", "-q", "--hard", "HEAD^1")
     git(zhao, "pull", "-q", "--rebase")
     texts = [line for line in (zhao / J).read_text(encoding="utf-8").splitlines() if "progress" in line]

@@ -17,7 +17,7 @@ from conftest import SMALL_UNITS, run, write
 HOSTILE = Path(__file__).parent / "hostile"
 J = "data/progress/县林业局.yaml"
 HEADER = "# 县林业局工作进展日志。只在末尾追加新条目；已写入的条目不要修改，更正请追加一条新条目并说明。\n"
-FIELDS = "date、task、corrects、status、percent、progress、problems、next、actuals、reporter"
+FIELDS = "date、task、corrects、status、percent、progress、problems、next、actuals、clear、reporter"
 ANCHORS = "不允许使用 YAML 锚点和别名（&、*）；请把内容直接写出来，以 & 或 * 开头的文本请加引号"
 TAGS = "台账文件只用普通的文本、数字、列表和映射，以 ! 开头的文本请加引号"
 CHECK = "请检查缩进（只能用空格，不能用 Tab）、冒号后的空格、引号是否成对"
@@ -94,7 +94,7 @@ COUNTED = {"crlf": ["2023-03-01"], "duplicate_keys": ["2023-03-02"], "explicit_t
            "utf8_bom": ["2023-03-01"],
            "yaml11_traps": [f"2023-03-0{day}" for day in range(1, 7)]}
 
-NEW = "- date: 2023-12-01\n  task: 1\n  status: 推进中\n  progress: 追加\n"
+NEW = "- date: 2023-12-01\n  task: 1\n  progress: 追加\n"
 
 
 def appended(case, old, entry=NEW):
@@ -152,7 +152,8 @@ def test_hostile_journal(small, case):
         assert snapshot(small) == before
         return
     line = len(appended(case, old, "").decode("utf-8-sig").splitlines()) + 1
-    assert result == (0, f"已追加到 {J} 第 {line} 行：第 1 项 造林 — 推进中\n", "")
+    assert (result.code, result.err) == (0, "")
+    assert result.out.splitlines()[0] == f"已追加到 {J} 第 {line} 行：第 1 项 造林 — 进展"
     assert journal.read_bytes() == appended(case, old)
     # the append added no problem; an empty journal is empty no more
     assert run("validate", root=small).out == ("" if JOURNALS[case] == [(0, EMPTY)] else expected)
@@ -279,8 +280,9 @@ def test_a_journal_that_is_a_folder(small):
 def test_hostile_registry_and_config(small):
     shutil.copyfile(HOSTILE / "config" / "typo.yaml", small / "data/config.yaml")
     assert run("validate", root=small).out == (
-        "data/config.yaml:1: 未知字段“yelow_gap”；是不是“yellow_gap”？可用字段：yellow_gap、red_gap、cycle、report_day\n"
-        "data/config.yaml:3: “cycle”的值“weekly”无效；应为以下之一：monthly, quarterly\n")
+        "data/config.yaml:1: 未知的配置项“yelow_gap”；是不是“yellow_gap”？可用：yellow_gap、red_gap、cycle、report_day、office\n"
+        "data/config.yaml:3: cycle 的值“weekly”不合要求：应为以下之一：monthly（每月）、quarterly（每季度）；"
+        "这一项按默认值 monthly 计\n")
     os.remove(small / "data/config.yaml")
     write(small / "data/units.yaml", SMALL_UNITS + "- name: 县气象局\n  aliases: &a [气象局]\n")
     assert run("validate", root=small).out == f"data/units.yaml:9: {ANCHORS}\n"

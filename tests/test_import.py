@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run, run_process, write
-from ledger.yamlio import parse
+from ledger.files.yamlio import parse
 
 PLANS = Path(__file__).parent / "plans"
 DOC = "data/source/guanxian-2023-key-tasks.txt"

@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, run, write
-from ledger import annotations
-from ledger.importer import due, import_text
+from ledger.plans import annotations
+from ledger.plans.parser import due, import_text
 from ledger.vocab import LedgerError
-from ledger.yamlio import parse
+from ledger.files.yamlio import parse
 
 PLANS = Path(__file__).parent / "plans"
 SHIPPED = (REPO / "data/tasks.yaml").read_text(encoding="utf-8")

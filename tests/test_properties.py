@@ -154,11 +154,13 @@ def test_valid_entries_round_trip_through_update(ledger, entries):
     for entry in entries:
         result = run(*options(entry), root=ledger)
         assert result.code == 0, result.err
-        line = int(re.fullmatch(f"已追加到 {J} 第 ([0-9]+) 行：第 1 项 造林 — .+\n", result.out).group(1))
+        line = int(re.match(f"已追加到 {J} 第 ([0-9]+) 行：第 1 项 造林 — .+\n截至 {entry['date']}，第 1 项：",
+                            result.out).group(1))
         assert journal.read_text(encoding="utf-8").splitlines()[line - 1] == f"- date: {entry['date']}"
     assert run("validate", root=ledger) == (0, "", "")
     card = json.loads(run("show", 1, "--as-of", "2023-12-31", "--format", "json", root=ledger).out)
-    read = [{key: entry[key] for key in ("date", "status", "percent", "progress", "problems", "next", "actuals",
-                                          "reporter")} for entry in card["entries"]]
+    read = [{key: entry[key] or None if key == "actuals" else entry[key]
+             for key in ("date", "status", "percent", "progress", "problems", "next", "actuals", "reporter")}
+            for entry in card["entries"]]
     assert read == entries
     assert journal.read_bytes().count(b"\n- date: ") == len(entries)  # the header, then one item per entry

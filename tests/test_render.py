@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ledger.render import LIGHT_STYLES, _drawn, _fits, _natural_widths
+from ledger.output.render import LIGHT_STYLES, _drawn, _fits, _natural_widths
 
 HEADERS = ["序号", "任务", "牵头单位", "灯", "最近报送"]
 CELLS = [["1", "加强实验室布局提升", "县工业和信息化局", "红", "2023-08-01"],

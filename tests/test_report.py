@@ -6,8 +6,11 @@ from html.parser import HTMLParser
 
 import pytest
 
+from types import SimpleNamespace
+
 from conftest import REPO, run, write
-from ledger.bulletin import pace, target_flag
+from ledger.core.bulletin import pace, target_flag
+from ledger.files.records import Target
 
 AS_OF = "2023-08-07"  # 序时进度 exactly 60%
 DEMO = REPO / "examples" / "demo"
@@ -19,25 +22,24 @@ SMALL_MARKDOWN = """\
 
 ## 一、总体情况
 
-截至 2023-08-07，序时进度 60%。全部 6 项任务中：已完成 1 项（16.7%），正常推进 1 项（16.7%），落后 2 项（33.3%），\
-逾期 1 项（16.7%），未报送 1 项（16.7%）。
+截至 2023-08-07，序时进度 60%。全部 6 项任务中：已完成 1 项（16.7%），正常推进 1 项（16.7%），落后 2 项（33.3%），逾期 1 项（16.7%），进度未填 0 项（0%），未报送 1 项（16.7%）。
 
-口径：已完成＝状态为已完成；逾期＝过了完成时限仍未完成；落后＝黄灯或红灯；未报送＝牵头单位尚无进展；其余为正常推进。每项任务只计一类。
+口径：已完成＝状态为已完成；逾期＝过了完成时限仍未完成（报送过与否都算）；落后＝黄灯或红灯；进度未填＝报送过但从没填过进度；未报送＝牵头单位（统筹类任务为办公室）尚无进展；其余为正常推进。每项任务只计一类。
 
 ## 二、分部分推进情况
 
-| 部分         | 任务数   | 已完成   | 正常推进   | 落后   | 逾期   | 未报送   | 完成率   |
-|:-------------|:---------|:---------|:-----------|:-------|:-------|:---------|:---------|
-| 一、第一部分 | 3        | 1        | 1          | 1      | 0      | 0        | 33.3%    |
-| 二、第二部分 | 3        | 0        | 0          | 1      | 1      | 1        | 0%       |
+| 部分         | 任务数   | 已完成   | 正常推进   | 落后   | 逾期   | 进度未填   | 未报送   | 完成率   |
+|:-------------|:---------|:---------|:-----------|:-------|:-------|:-----------|:---------|:---------|
+| 一、第一部分 | 3        | 1        | 1          | 1      | 0      | 0          | 0        | 33.3%    |
+| 二、第二部分 | 3        | 0        | 0          | 1      | 1      | 0          | 1        | 0%       |
 
 ## 三、各牵头单位推进情况
 
-| 牵头单位     | 任务数   | 已完成   | 正常推进   | 落后   | 逾期   | 未报送   | 完成率   |
-|:-------------|:---------|:---------|:-----------|:-------|:-------|:---------|:---------|
-| 县林业局     | 2        | 0        | 0          | 2      | 0      | 0        | 0%       |
-| 县交通运输局 | 2        | 1        | 1          | 0      | 0      | 0        | 50%      |
-| 县水利局     | 2        | 0        | 0          | 1      | 1      | 0        | 0%       |
+| 牵头单位     | 任务数   | 已完成   | 正常推进   | 落后   | 逾期   | 进度未填   | 未报送   | 完成率   |
+|:-------------|:---------|:---------|:-----------|:-------|:-------|:-----------|:---------|:---------|
+| 县林业局     | 2        | 0        | 0          | 2      | 0      | 0          | 0        | 0%       |
+| 县交通运输局 | 2        | 1        | 1          | 0      | 0      | 0          | 0        | 50%      |
+| 县水利局     | 2        | 0        | 0          | 1      | 1      | 0          | 0        | 0%       |
 
 ## 四、落后和逾期任务
 
@@ -66,8 +68,7 @@ SMALL_MARKDOWN = """\
 | 2      | 路网密度增长 | 增长≥8% | 6%           | 75%        | 目标 100% | 2023-08-01 县交通运输局 | 增长 6%，低于目标 8%          |
 | 2      | 新增占地     | ≤100亩  | 65亩         | 65%        | 序时 60%  | 2023-08-01 县交通运输局 | 用量快于序时进度 5.0 个百分点 |
 
-共 5 个数值指标，已报送完成值 4 个，其中 3 个预警。增长类指标按实际增长与目标比较，“不超过”类指标（如用水总量）按已用上限\
-的比例，快于序时进度或超过上限即预警。
+共 5 个数值指标，已报送完成值 4 个，其中 3 个预警。增长类指标按实际增长与目标比较，“不超过”类指标（如用水总量）按已用上限的比例，快于序时进度或超过上限即预警。
 """
 
 
@@ -130,20 +131,22 @@ def test_text_bulletin_has_the_same_content(paces):
     ("受阻", "黄", False, "behind"),
     ("推进中", "红", False, "behind"),
     ("推进中", "绿", False, "on_pace"),
+    ("推进中", "进度未填", False, "no_percent"),
+    ("推进中", "进度未填", True, "overdue"),
 ])
 def test_pace(status, light, overdue, expected):
-    assert pace({"status": status, "light": light, "overdue": overdue}) == expected
+    assert pace(SimpleNamespace(status=status, light=light, overdue=overdue)) == expected
 
 
-AT_LEAST = {"value": 200, "measure": "亩", "comparator": "at_least", "kind": "amount"}
-CAP = {"value": 2.207, "measure": "亿立方米", "comparator": "at_most", "kind": "amount"}
-GROWTH = {"value": 5, "measure": "%", "comparator": "at_least", "kind": "growth"}
+AT_LEAST = Target("完成造林", 200, "亩", "at_least", "amount", "")
+CAP = Target("用水总量", 2.207, "亿立方米", "at_most", "amount", "")
+GROWTH = Target("增长", 5, "%", "at_least", "growth", "")
 
 
 @pytest.mark.parametrize("target, value, reached, expected", [
     (AT_LEAST, 120, 60.0, None),                                   # on 序时进度 exactly
     (AT_LEAST, 100, 50.0, "落后序时进度 10.0 个百分点"),
-    (dict(AT_LEAST, comparator="about"), 100, 50.0, "落后序时进度 10.0 个百分点"),
+    (AT_LEAST._replace(comparator="about"), 100, 50.0, "落后序时进度 10.0 个百分点"),
     (CAP, 1.42, 64.3, "用量快于序时进度 4.3 个百分点"),           # 用水总量 used faster than the year goes by
     (CAP, 1.2, 54.4, None),
     (CAP, 2.5, 113.3, "已超过上限 2.207亿立方米"),
@@ -166,9 +169,9 @@ def test_html_is_self_contained_printable_and_complete(paces):
     assert re.findall(r"<h2>(.*?)</h2>", text) == [
         "一、总体情况", "二、分部分推进情况", "三、各牵头单位推进情况", "四、落后和逾期任务", "五、未按时报送的单位", "六、数值指标"]
     sections, units, lagging, stale, targets = page.tables
-    assert sections == [["部分", "任务数", "已完成", "正常推进", "落后", "逾期", "未报送", "完成率"],
-                        ["一、第一部分", "3", "1", "1", "1", "0", "0", "33.3%"],
-                        ["二、第二部分", "3", "0", "0", "1", "1", "1", "0%"]]
+    assert sections == [["部分", "任务数", "已完成", "正常推进", "落后", "逾期", "进度未填", "未报送", "完成率"],
+                        ["一、第一部分", "3", "1", "1", "1", "0", "0", "0", "33.3%"],
+                        ["二、第二部分", "3", "0", "0", "1", "1", "0", "1", "0%"]]
     assert [row[0] for row in units[1:]] == ["县林业局", "县交通运输局", "县水利局"]
     assert lagging[1:] == [
         ["3", "上半年完成的任务", "县水利局", "红", "95% / 60%", "已逾期（完成时限 2023-06-30）", "—", "—"],
@@ -190,7 +193,7 @@ def test_html_charts(paces):
             '<text x="323.3" y="39" text-anchor="middle" class="in" style="fill:#fff">2</text>'
             '<rect x="456.7" y="28" width="133.3" height="14" fill="#f2b705"/>') in sections
     assert '<text x="596.0" y="39">共 3 项</text>' in sections
-    assert sections.count("<rect") == 4 + 2 + 3  # the legend, section 一's two lights, section 二's three
+    assert sections.count("<rect") == 5 + 2 + 3  # the legend, section 一's two lights, section 二's three
     # each unit's led tasks as a full bar split by pace, its completion rate after it
     assert ('<rect x="190.0" y="50" width="200.0" height="14" fill="#1f6f35"/>' in units
             and '<rect x="390.0" y="50" width="200.0" height="14" fill="#8fcf94"/>' in units)
@@ -233,11 +236,15 @@ def test_output_file_and_errors(paces):
 
 def test_demo_bulletin():
     markdown = report(DEMO, as_of="2023-08-31")
-    assert ("截至 2023-08-31，序时进度 66.6%。全部 99 项任务中：已完成 2 项（2%），正常推进 6 项（6.1%），落后 4 项（4%），"
-            "逾期 0 项（0%），未报送 87 项（87.9%）。\n") in markdown
-    assert "| 六、推动乡村全面振兴           | 12       | 1        | 1          | 1      | 0      | 9        | 8.3%     |" in markdown
-    assert "| 县水利局               | 7        | 0        | 2          | 2      | 0      | 3        | 0%       |" in markdown
-    assert "| 县卫生健康局           | 5        | 1        | 0          | 0      | 0      | 4        | 20%      |" in markdown
+    assert ("截至 2023-08-31，序时进度 66.6%。全部 99 项任务中：已完成 2 项（2%），正常推进 7 项（7.1%），落后 4 项（4%），"
+            "逾期 0 项（0%），进度未填 1 项（1%），未报送 85 项（85.9%）。\n") in markdown
+    assert ("| 六、推动乡村全面振兴           | 12       | 1        | 1          | 1      | 0      | 1          | 8        "
+            "| 8.3%     |") in markdown
+    assert ("| 县水利局               | 7        | 0        | 2          | 2      | 0      | 0          | 3        "
+            "| 0%       |") in markdown
+    # the office reports the three tasks that name no unit, besides the one it leads
+    assert ("| 县政府办公室           | 4        | 0        | 1          | 0      | 0      | 0          | 3        "
+            "| 0%       |") in markdown
     lagging = markdown[markdown.index("## 四"):markdown.index("## 五")]
     assert re.findall(r"^\| (\d+) ", lagging, re.M) == ["26", "45", "25", "82"]
     assert ("| 25     | 加强大中型灌区续建配套与现代化改造 | 县水利局       | 黄   | 45% / 66.6% | 受阻，落后序时进度 21.6 个百分点 "

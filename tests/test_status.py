@@ -5,10 +5,11 @@ import json
 
 import pytest
 
-from conftest import REPO, run, write
-from ledger.state import cycle_start, elapsed_share, light
+from conftest import REPO, SMALL_TASKS, SMALL_UNITS, run, write
+from ledger import load_string, state
+from ledger.core.state import cycle_start, elapsed_share
+from ledger.files.records import Config
 
-CONFIG = {"yellow_gap": 10, "red_gap": 30, "cycle": "monthly", "report_day": 25}
 AS_OF = "2023-08-07"  # day 219 of 365: 序时进度 exactly 60%
 
 
@@ -40,21 +41,31 @@ def test_elapsed_share():
     assert elapsed_share(dt.date(2024, 3, 1), start, end) == 100
 
 
-@pytest.mark.parametrize("status, percent, due, expected", [
-    (None, None, "2023-12-31", "未报送"),
-    ("推进中", 60, "2023-12-31", "绿"),       # on pace
-    ("推进中", 50, "2023-12-31", "绿"),       # 10 behind: still within tolerance
-    ("推进中", 49.5, "2023-12-31", "黄"),     # 10.5 behind
-    ("推进中", 30, "2023-12-31", "黄"),       # 30 behind
-    ("推进中", 29, "2023-12-31", "红"),       # 31 behind
-    ("推进中", 95, "2023-06-30", "红"),       # past due, not done
-    ("已完成", 100, "2023-06-30", "绿"),      # done
-    ("受阻", 60, "2023-12-31", "黄"),         # blocked needs coordination
-    ("受阻", 20, "2023-12-31", "红"),
-    ("未启动", None, "2023-12-31", "红"),
+@pytest.mark.parametrize("task, status, percent, expected", [
+    (1, None, None, "未报送"),          # never reported
+    (3, None, None, "红"),              # never reported and past due (06-30): overdue all the same
+    (1, "推进中", 60, "绿"),            # on pace
+    (1, "推进中", 50, "绿"),            # 10 behind: still within tolerance
+    (1, "推进中", 49.5, "黄"),          # 10.5 behind
+    (1, "推进中", 30, "黄"),            # 30 behind
+    (1, "推进中", 29, "红"),            # 31 behind
+    (3, "推进中", 95, "红"),            # past due, not done
+    (3, "已完成", 100, "绿"),           # done
+    (1, "受阻", 60, "黄"),              # blocked needs coordination
+    (1, "受阻", 20, "红"),
+    (1, "受阻", None, "黄"),            # blocked, no percent: still yellow
+    (1, "未启动", None, "红"),          # not started: nothing done is 0%
+    (1, "推进中", None, "进度未填"),    # reported without a percent: not 0%
+    (1, None, None, "进度未填"),        # a report that gives neither status nor percent
 ])
-def test_light(status, percent, due, expected):
-    assert light(status, percent, 60.0, dt.date.fromisoformat(due), dt.date(2023, 8, 7), CONFIG) == expected
+def test_light(task, status, percent, expected):
+    unit = {1: "县林业局", 3: "县水利局"}[task]
+    given = [f"  status: {status}"] * bool(status) + [f"  percent: {percent}"] * (percent is not None)
+    journals = {} if expected == "未报送" or (task == 3 and status is None) else {
+        unit: "\n".join(["- date: 2023-06-01", f"  task: {task}", *given, "  progress: 推进", ""])}
+    ledger = load_string(SMALL_TASKS, SMALL_UNITS, journals=journals)
+    assert ledger.problems == ()
+    assert {s.id: s.light for s in state(ledger, dt.date(2023, 8, 7)).tasks}[task] == expected
 
 
 @pytest.mark.parametrize("as_of, cycle, expected", [
@@ -68,7 +79,7 @@ def test_light(status, percent, due, expected):
 ])
 def test_cycle_start(as_of, cycle, expected):
     found = cycle_start(dt.date.fromisoformat(as_of), dt.date(2023, 1, 1), dt.date(2023, 12, 31),
-                        dict(CONFIG, cycle=cycle))
+                        Config(10, 30, cycle, 25, None))
     assert (found.isoformat() if found else None) == expected
 
 
@@ -122,7 +133,9 @@ def test_filters(small):
     assert sorted(states(small, "--section", "二")) == [3, 4, 5]
     assert sorted(states(small, "--section", "2")) == [3, 4, 5]
     assert sorted(states(small, "--light", "绿")) == [1]
-    assert sorted(states(small, "--light", "未报送", "--unit", "水利局")) == [3, 4]
+    # task 3 was due 06-30: never reported, it is overdue (red), not 未报送
+    assert sorted(states(small, "--light", "未报送", "--unit", "水利局")) == [4]
+    assert sorted(states(small, "--light", "红", "--unit", "水利局")) == [3]
 
 
 def test_unknown_unit_lists_the_closest(small):
@@ -136,7 +149,7 @@ def test_unknown_unit_lists_the_closest(small):
 
 
 def test_usage_errors(small):
-    assert run("status", "--light", "紫", root=small) == (2, "", "未知的灯“紫”；应为 红、黄、绿、未报送 之一\n")
+    assert run("status", "--light", "紫", root=small) == (2, "", "未知的灯“紫”；应为 红、黄、绿、进度未填、未报送 之一\n")
     assert run("status", "--as-of", "2023-8-7", root=small) == (
         2, "", "--as-of 的值“2023-8-7”不是有效日期；应为 YYYY-MM-DD，例如 2023-06-30\n")
     assert run("status", "--section", "九", root=small).err == "没有第“九”部分；可用：1（一）、2（二）\n"
@@ -154,19 +167,21 @@ def test_markdown_table(small):
         "| 序号   | 任务   | 牵头单位   | 状态   | 进度/序时   | 灯   | 最近报送   |\n"
         "|:-------|:-------|:-----------|:-------|:------------|:-----|:-----------|\n"
         "| 1      | 造林   | 县林业局   | 推进中 | 49.5% / 60% | 黄   | 2023-08-01 |\n"
-        "红 0 · 黄 1 · 绿 0 · 未报送 0\n")
+        "红 0 · 黄 1 · 绿 0 · 进度未填 0 · 未报送 0\n")
 
 
 def test_csv_and_rich_table(small):
     journal(small, "县林业局", entry("2023-08-01", 1, percent=60))
     lines = run("status", "--as-of", AS_OF, "--format", "csv", root=small).out.splitlines()
-    assert lines[0] == "id,section,title,lead_units,support_units,due,status,percent,elapsed,light,overdue,stale,last_report"
-    assert lines[1] == "1,1,造林,县林业局,,2023-12-31,推进中,60,60.0,绿,False,False,2023-08-01"
-    assert lines[5] == "5,2,统筹,,,2023-12-31,,,60.0,未报送,False,False,"
+    assert lines[0] == ("id,section,title,lead_units,support_units,responsible,due,status,percent,elapsed,gap,light,"
+                        "overdue,stale,reported,last_report,progress,problems,next,actuals")
+    assert lines[1] == "1,1,造林,县林业局,,县林业局,2023-12-31,推进中,60,60.0,0.0,绿,False,False,True,2023-08-01,推进,,,{}"
+    assert lines[5] == "5,2,统筹,,,,2023-12-31,,,60.0,,未报送,False,False,False,,,,,{}"
     table = run("status", "--as-of", AS_OF, root=small).out
     assert "│ 1    │ 造林             │ 县林业局             │ 推进中 │ 60% / 60% │ 绿     │ 2023-08-01 │" in table
     assert "│ 5    │ 统筹             │ （统筹类，未定牵头） │ —      │ — / 60%   │ 未报送 │ —          │" in table
-    assert table.rstrip().endswith("红 0 · 黄 0 · 绿 1 · 未报送 4")
+    # task 3 was due 06-30 and is overdue: red, reported or not
+    assert table.rstrip().endswith("红 1 · 黄 0 · 绿 1 · 进度未填 0 · 未报送 3")
 
 
 def test_show_card_escapes_notes(small):
@@ -216,5 +231,5 @@ def test_overdue_and_units(small):
 def test_demo_covers_every_light():
     result = run("status", "--as-of", "2023-08-31", "--format", "json", root=REPO / "examples" / "demo")
     lights = {s["light"] for s in json.loads(result.out)}
-    assert lights == {"红", "黄", "绿", "未报送"}
+    assert lights == {"红", "黄", "绿", "进度未填", "未报送"}
     assert run("validate", root=REPO / "examples" / "demo") == (0, "", "")

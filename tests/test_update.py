@@ -1,5 +1,6 @@
 """`ledger update`: exactly one validated entry appended; nothing already written is touched."""
 
+import json
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,11 +17,11 @@ def update(root, *args, env=None):
 def test_first_entry_creates_the_journal(small):
     result = update(small, 1, "--date", "2023-03-01", "--percent", 20, "--note", "春季造林 300 亩",
                     "--problem", "苗木不足", "--next", "4月补植", "--metric", "完成造林=300", "--reporter", "张三")
-    assert result == (0, "已追加到 data/progress/县林业局.yaml 第 2 行：第 1 项 造林 — 推进中 20%\n", "")
+    assert result == (0, "已追加到 data/progress/县林业局.yaml 第 2 行：第 1 项 造林 — 20%\n"
+                         "截至 2023-03-01，第 1 项：绿（推进中，进度 20%，序时进度 16.4%）\n", "")
     assert (small / J).read_bytes() == (HEADER + (
         "- date: 2023-03-01\n"
         "  task: 1\n"
-        "  status: 推进中\n"
         "  percent: 20\n"
         "  progress: 春季造林 300 亩\n"
         "  problems: 苗木不足\n"
@@ -44,11 +45,11 @@ def test_file_without_final_newline_and_crlf(small):
     write(small / J, "- date: 2023-03-01\n  task: 1\n  status: 推进中\n  progress: 造林")
     assert update(small, 1, "--date", "2023-03-02", "--note", "补植").code == 0
     assert (small / J).read_text(encoding="utf-8").endswith("progress: 造林\n- date: 2023-03-02\n  task: 1\n"
-                                                           "  status: 推进中\n  progress: 补植\n")
+                                                           "  progress: 补植\n")
     crlf = b"- date: 2023-03-01\r\n  task: 1\r\n  status: \xe6\x8e\xa8\xe8\xbf\x9b\xe4\xb8\xad\r\n  progress: x\r\n"
     (small / J).write_bytes(crlf)
     assert update(small, 1, "--date", "2023-03-02", "--note", "补植").code == 0
-    assert (small / J).read_bytes() == crlf + "- date: 2023-03-02\r\n  task: 1\r\n  status: 推进中\r\n  progress: 补植\r\n".encode()
+    assert (small / J).read_bytes() == crlf + "- date: 2023-03-02\r\n  task: 1\r\n  progress: 补植\r\n".encode()
 
 
 def test_multiline_and_markup_notes_round_trip(small):
@@ -59,7 +60,9 @@ def test_multiline_and_markup_notes_round_trip(small):
 
 
 def test_done_at_100_percent(small):
-    assert update(small, 1, "--date", "2023-10-01", "-p", 100, "-n", "全部完成").out.endswith("— 已完成 100%\n")
+    assert update(small, 1, "--date", "2023-10-01", "-p", 100, "-n", "全部完成").out.splitlines() == [
+        "已追加到 data/progress/县林业局.yaml 第 2 行：第 1 项 造林 — 已完成 100%",
+        "截至 2023-10-01，第 1 项：绿（已完成，进度 100%，序时进度 75.1%）"]
 
 
 def unchanged(small, *args, code=1):
@@ -92,13 +95,18 @@ def test_invalid_entries_are_never_written(small):
         "--date 的值“2023-3-1”不是有效日期；应为 YYYY-MM-DD，例如 2023-06-30\n")
 
 
-def test_date_order_is_checked_against_the_journal(small):
-    assert update(small, 1, "--date", "2023-05-01", "-n", "x").code == 0
-    before = (small / J).read_bytes()
-    assert update(small, 1, "--date", "2023-04-01", "-n", "y").err == (
-        "没有写入，日志保持原样：\n--date：日期 2023-04-01 早于上一条（第 2 行，2023-05-01）；"
-        "日志只能按日期先后追加，请把它放到正确位置或改正日期\n")
-    assert (small / J).read_bytes() == before
+def test_a_missed_months_report_is_appended_and_counted_in_its_place(small):
+    assert update(small, 1, "--date", "2023-05-01", "-p", 40, "-n", "5月").code == 0
+    result = update(small, 1, "--date", "2023-04-01", "-p", 30, "--problem", "苗木不足", "-n", "补报4月")
+    assert result.out.splitlines() == ["已追加到 data/progress/县林业局.yaml 第 6 行：第 1 项 造林 — 30%",
+                                       "截至 2023-04-01，第 1 项：绿（推进中，进度 30%，序时进度 24.9%）"]
+    assert (small / J).read_text(encoding="utf-8").endswith("- date: 2023-04-01\n  task: 1\n  percent: 30\n"
+                                                           "  progress: 补报4月\n  problems: 苗木不足\n")
+    assert run("validate", root=small) == (0, "", "")
+    card = json.loads(run("show", 1, "--as-of", "2023-05-31", "-f", "json", root=small).out)
+    # the later-dated entry stays the latest: its percent wins; the problem it did not restate carries forward
+    assert (card["state"]["percent"], card["state"]["problems"]) == (40, "苗木不足")
+    assert [e["date"] for e in card["entries"]] == ["2023-04-01", "2023-05-01"]
 
 
 def test_broken_journal_refuses_the_append(small):
@@ -118,7 +126,8 @@ def test_which_unit_reports(small):
     assert update(small, 4, "--date", "2023-03-01", "-n", "x") == (
         2, "", "第 4 项任务有多个责任单位（县水利局、县林业局）；请用 --unit 或环境变量 LEDGER_UNIT 指明报送单位\n")
     assert update(small, 5, "--date", "2023-03-01", "-n", "x") == (
-        2, "", "第 5 项是统筹类任务，没有牵头单位；请用 --unit 或环境变量 LEDGER_UNIT 指明报送单位\n")
+        2, "", "第 5 项任务没有点名单位，也没有指定办公室；请在 data/config.yaml 里用 office 指定办公室"
+               "（没有点名单位的任务由它报送），或用 --unit 指明报送单位\n")
     assert update(small, 4, "-u", "水利局", "--date", "2023-03-01", "-n", "x").code == 0
     assert not (small / "data/progress/县水利局.yaml").read_text(encoding="utf-8").count("reporter")
     update(small, 4, "-u", "水利局", "--date", "2023-03-02", "-n", "x", env={"LEDGER_REPORTER": "李四"})
@@ -161,16 +170,16 @@ def test_an_update_reviews_as_a_pure_addition_in_git(small):
     git(small, "add", ".")
     git(small, "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "first")
     assert update(small, 1, "--date", "2023-04-01", "-p", 30, "-n", "第二次").code == 0
-    assert git(small, "-c", "core.quotepath=off", "diff", "--numstat") == f"5\t0\t{J}\n"
+    assert git(small, "-c", "core.quotepath=off", "diff", "--numstat") == f"4\t0\t{J}\n"
     diff = git(small, "diff", "-U0", "--", J)
     added = [line for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
-    assert added == ["+- date: 2023-04-01", "+  task: 1", "+  status: 推进中", "+  percent: 30", "+  progress: 第二次"]
+    assert added == ["+- date: 2023-04-01", "+  task: 1", "+  percent: 30", "+  progress: 第二次"]
 
 
 def test_a_correction_is_a_new_entry(small):
     update(small, 1, "--date", "2023-03-01", "-p", 30, "-n", "造林 300 亩")
     assert update(small, 1, "--date", "2023-03-02", "-p", 20, "-n", "更正：实为 200 亩", "--corrects", "2023-03-01").code == 0
     assert (small / J).read_text(encoding="utf-8").endswith(
-        "- date: 2023-03-02\n  task: 1\n  corrects: 2023-03-01\n  status: 推进中\n  percent: 20\n  progress: 更正：实为 200 亩\n")
+        "- date: 2023-03-02\n  task: 1\n  corrects: 2023-03-01\n  percent: 20\n  progress: 更正：实为 200 亩\n")
     assert update(small, 1, "--date", "2023-03-03", "-n", "x", "--corrects", "2023-02-01").err == (
         "没有写入，日志保持原样：\n--corrects：本日志在 2023-02-01 没有第 1 项任务的条目；corrects 应为被更正的那一条的日期\n")

@@ -40,7 +40,7 @@ ENTRY = "- date: 2023-03-01\n  task: 1\n  status: 推进中\n  progress: 造林\
      f"{J}:5: 状态为“已完成”但进度是 90%；已完成的进度应为 100，否则请把状态改为“推进中”"),
     (ENTRY.replace("推进中", "完成"), f"{J}:3: “status”（状态）的值“完成”无效；应为以下之一：未启动, 推进中, 已完成, 受阻"),
     (ENTRY + "  percnet: 20\n", f"{J}:5: 未知字段“percnet”；是不是“percent”？可用字段：date、task、corrects、status、percent、"
-     "progress、problems、next、actuals、reporter"),
+     "progress、problems、next、actuals、clear、reporter"),
     (ENTRY.replace("  progress: 造林\n", ""), f"{J}:1: 缺少必填字段“progress”（进展）"),
     (ENTRY.replace("造林", "no"), None),  # YAML 1.1 would make this False; here it stays the text "no"
     ("date: 2023-03-01\ntask: 1\n", f"{J}:1: 进展日志应为列表（每项以“- ”开头），实际是映射"),
@@ -59,10 +59,10 @@ def test_each_problem(small, text, expected):
         assert result.err == "共 1 处问题。\n"
 
 
-def test_entries_out_of_date_order(small):
+def test_entries_out_of_date_order_are_valid(small):
+    # back-filled reports and merged branches leave journals out of date order; the fold orders by date
     write(small / J, ENTRY.replace("2023-03-01", "2023-05-01") + ENTRY)
-    assert validate(small).out == (f"{J}:5: 日期 2023-03-01 早于上一条（第 1 行，2023-05-01）；"
-                                   "日志只能按日期先后追加，请把它放到正确位置或改正日期\n")
+    assert validate(small) == (0, "", "")
 
 
 def test_future_date(small):
@@ -91,7 +91,7 @@ def test_wrong_top_level_shapes(small):
     write(small / "data/config.yaml", "yellow_gap: ten\nred_gap: 30\n")
     out = validate(small).out
     assert "data/units.yaml:1: 单位名录应为映射，其中 units 是单位列表\n" in out
-    assert "data/config.yaml:1: “yellow_gap”应为数字，实际是“ten”\n" in out
+    assert "data/config.yaml:1: yellow_gap 的值“ten”不合要求：应为介于 0 到 100 之间的数（百分点）；这一项按默认值 10 计\n" in out
 
 
 def test_every_problem_in_one_run(small):
@@ -104,10 +104,9 @@ def test_every_problem_in_one_run(small):
         "data/progress/县林业局.yaml:5: 日期“2023-02-30”不存在（没有这一天）；应为日历上真实的日期",
         "data/progress/县林业局.yaml:9: 进度应在 0 到 100 之间，实际是 150",
         "data/progress/县水利局.yaml:1: 缺少必填字段“progress”（进展）",
-        "data/progress/县水利局.yaml:1: 缺少必填字段“status”（状态）",
         "data/progress/县水利局.yaml:3: 键“task”重复（第 2 行已有）；PyYAML 会悄悄只保留后一个，请删除或合并其中一个",
     ]
-    assert result.err == "共 6 处问题。\n"
+    assert result.err == "共 5 处问题。\n"
 
 
 def test_status_still_runs_and_warns(small):

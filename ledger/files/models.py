@@ -1,6 +1,5 @@
 """Pydantic models of the ledger's files, and their errors as Chinese Problems with lines."""
 
-import bisect
 import datetime as dt
 import difflib
 import re
@@ -9,8 +8,8 @@ from typing import Annotated, Literal, Optional, get_args
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
-from ledger.vocab import COMPARATORS, ENTRY_FIELDS, KINDS, STATUSES, Problem
-from ledger.yamlio import UNPRINTABLE, shorten
+from ledger.files.yamlio import UNPRINTABLE, shorten
+from ledger.vocab import CLEARABLE, COMPARATORS, CYCLE, CYCLES, ENTRY_FIELDS, KINDS, STATUSES, Problem
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_TEXT = 5000  # characters in one field: the longest task in the plan has 317; a report is a summary
@@ -57,6 +56,10 @@ def _shown(value):
     return f"“{str(value).lower() if isinstance(value, bool) else shorten(value)}”"
 
 
+def _whole(value):
+    return int(value) if value.is_integer() else value
+
+
 def _file_name(value):
     if any(mark in value for mark in ("/", "\\", "..")) or value.startswith("."):
         raise PydanticCustomError("ledger", "单位名“{value}”含有 /、\\ 或 ..，不能用作日志文件名；请改用单位全称",
@@ -69,7 +72,8 @@ IsoDate = Annotated[str, BeforeValidator(_iso_date)]
 Text = Annotated[str, BeforeValidator(_text)]
 # a unit's name is its journal's file name, so it must stay one plain name inside data/progress/
 UnitName = Annotated[Text, AfterValidator(_file_name)]
-Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+# a whole number stays whole (60, not 60.0): what is shown and exported is what was written
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False), AfterValidator(_whole)]
 
 
 class _Model(BaseModel):
@@ -130,22 +134,25 @@ class UnitsFile(_Model):
 
 
 class Config(_Model):
-    yellow_gap: Annotated[float, Field(ge=0, le=100)] = 10
-    red_gap: Annotated[float, Field(ge=0, le=100)] = 30
-    cycle: Literal["monthly", "quarterly"] = "monthly"
-    report_day: Annotated[int, Field(ge=1, le=28)] = 25
+    yellow_gap: Annotated[float, Field(ge=0, le=100, description="介于 0 到 100 之间的数（百分点）")] = 10
+    red_gap: Annotated[float, Field(ge=0, le=100, description="介于 0 到 100 之间的数（百分点），且不小于 yellow_gap")] = 30
+    cycle: Annotated[Literal[tuple(CYCLE)], Field(
+        description="以下之一：" + "、".join(f"{c.key}（{c.name}）" for c in CYCLES))] = "monthly"
+    report_day: Annotated[int, Field(ge=1, le=28, description="介于 1 到 28 之间的整数（每个周期最后一个月的几号）")] = 25
+    office: Annotated[Optional[Text], Field(description="已登记的单位全称（见 data/units.yaml）")] = None
 
 
 class Entry(_Model):
     date: IsoDate
     task: int
     corrects: Optional[IsoDate] = None
-    status: Literal[STATUSES]
-    percent: Optional[Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]] = None
+    status: Optional[Literal[STATUSES]] = None
+    percent: Optional[Annotated[float, Field(ge=0, le=100, allow_inf_nan=False), AfterValidator(_whole)]] = None
     progress: Text
     problems: Optional[Text] = None
     next: Optional[Text] = None
     actuals: dict[str, Number] = {}
+    clear: list[Literal[CLEARABLE]] = []
     reporter: Optional[Text] = None
 
 FIELD_NAMES = {**ENTRY_FIELDS, "lead_units": "牵头单位", "support_units": "参与单位", "due": "完成时限",
@@ -237,114 +244,134 @@ def _inner_model(annotation):
     return next((m for m in map(_inner_model, get_args(annotation)) if m), None)
 
 
+def _field_path(loc):
+    """'percent', 'actuals.完成造林', 'targets.kind': the named parts of an error's location."""
+    return ".".join(str(part) for part in loc if isinstance(part, str) and part != "[key]")
+
+
 def _errors(error, value, name, model, line=0):
     problems = []
     for item in error.errors(include_url=False):
         loc = item["loc"]
         field = next((part for part in reversed(loc) if isinstance(part, str)), "")
-        problems.append(Problem(name, _locate(value, loc, line), _message(item, field, _fields_at(model, loc))))
+        problems.append(Problem(name, _locate(value, loc, line), _message(item, field, _fields_at(model, loc)),
+                                _field_path(loc)))
     return problems
 
 
-def _with_lines(raw):
-    item = dict(raw)
-    item["line"] = raw.line
-    item["lines"] = raw.key_lines
-    return item
+def _row(model, raw):
+    """The model's dump of a valid item (declared defaults filled in), with the lines it was read from."""
+    row = model.model_validate(raw).model_dump()
+    row["line"] = raw.line
+    row["lines"] = raw.key_lines
+    return row
 
 
-def _with_line(raw):
-    item = dict(raw)
-    item["line"] = raw.line
-    return item
-
-
-def validate_items(items, model, name, what, keep=_with_lines):
-    """(valid items as plain dicts, made by keep, problems): each item on its own, so one bad item
-    never hides the others."""
+def validate_items(items, model, name, what):
+    """(rows of the valid items, problems): each item on its own, so one bad item never hides the others."""
     if not isinstance(items, list):
         line = getattr(items, "line", 0)
         return [], [Problem(name, line, f"{what}应为列表（每项以“- ”开头），实际是{_kind(items)}")]
-    adapter = _list_adapter(model)
-    try:
-        adapter.validate_python(items)
-        return [keep(raw) for raw in items], []
-    except ValidationError:
-        pass
-    good, problems = [], []
+    rows, problems = [], []
     for index, raw in enumerate(items):
         try:
-            model.model_validate(raw)
+            rows.append(_row(model, raw))
         except ValidationError as error:
             problems += _errors(error, raw, name, model, items.item_lines[index])
-            continue
-        good.append(keep(raw))
-    return good, problems
-
-
-_ADAPTERS = {}
-
-
-def _list_adapter(model):
-    if model not in _ADAPTERS:
-        _ADAPTERS[model] = TypeAdapter(list[model])
-    return _ADAPTERS[model]
+    return rows, problems
 
 
 def read_tasks(value, name):
-    """The task file's plan, sections and tasks as plain data, and the problems found in it."""
+    """The task file's plan, sections and tasks as rows, and the problems found in it."""
     if not isinstance(value, dict):
         return None, [Problem(name, 0, "任务清单应为映射，包含 plan、sections、tasks 三部分")]
     problems = []
     for key in value:
         if key not in TasksFile.model_fields:
-            problems.append(Problem(name, value.line_of(key), f"未知的顶层字段“{key}”；应为 plan、sections、tasks"))
+            problems.append(Problem(name, value.line_of(key), f"未知的顶层字段“{key}”；应为 plan、sections、tasks", key))
     plan = None
     try:
-        plan = Plan.model_validate(value.get("plan"))
+        plan = Plan.model_validate(value.get("plan")).model_dump()
     except ValidationError as error:
         problems += _errors(error, value.get("plan") or value, name, Plan)
     sections, more = validate_items(value.get("sections"), Section, name, "sections")
     tasks, most = validate_items(value.get("tasks"), Task, name, "tasks")
-    data = {"plan": plan.model_dump() if plan else None, "sections": sections, "tasks": tasks}
-    return data, problems + more + most
+    return {"plan": plan, "sections": sections, "tasks": tasks}, problems + more + most
 
 
 def read_units(value, name):
-    """The unit registry as plain data, and the problems found in it."""
+    """The unit registry as rows, and the problems found in it."""
     if not isinstance(value, dict) or "units" not in value:
         return [], [Problem(name, getattr(value, "line", 0), "单位名录应为映射，其中 units 是单位列表")]
     return validate_items(value["units"], Unit, name, "units")
 
 
 def read_config(value, name):
-    """The thresholds and reporting cycle, defaults filled in, and the problems found."""
-    try:
-        return Config.model_validate(value if value is not None else {}).model_dump(), []
-    except ValidationError as error:
-        return Config().model_dump(), _errors(error, value, name, Config)
+    """The thresholds, reporting cycle and office, key by key: a bad value falls back to its default alone,
+    and the problem names the key, the value, what is allowed and the default used."""
+    if value is None:
+        return {**Config().model_dump(), "lines": {}}, []
+    if not isinstance(value, dict):
+        return {**Config().model_dump(), "lines": {}}, [Problem(name, getattr(value, "line", 0),
+                                               f"配置应为映射（“键: 值”），实际是{_kind(value)}；全部按默认值计")]
+    fields, given, problems = Config.model_fields, {}, []
+    for key, raw in value.items():
+        line = value.line_of(key)
+        if key not in fields:
+            near = difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.6)
+            hint = f"是不是“{near[0]}”？" if near else ""
+            problems.append(Problem(name, line, f"未知的配置项“{shorten(key)}”；{hint}可用：{'、'.join(fields)}", str(key)))
+            continue
+        try:
+            given[key] = getattr(Config.model_validate({key: raw}), key)
+        except ValidationError:
+            shown = _shown(raw) or _kind(raw)
+            problems.append(Problem(name, line, f"{key} 的值{shown}不合要求：应为{fields[key].description}；"
+                                                f"这一项按默认值 {_default(fields[key].default)} 计", key))
+    if given.get("yellow_gap", fields["yellow_gap"].default) > given.get("red_gap", fields["red_gap"].default):
+        problems.append(Problem(name, value.line_of("red_gap"), "red_gap（红灯阈值）小于 yellow_gap（黄灯阈值）："
+                                "红灯应比黄灯落后得更多；两项都按默认值计（黄灯 10，红灯 30）", "red_gap"))
+        given.pop("yellow_gap", None)
+        given.pop("red_gap", None)
+    return {**Config(**given).model_dump(), "lines": value.key_lines}, problems
+
+
+def _default(value):
+    return "空（不设）" if value is None else f"{value:g}" if isinstance(value, float) else value
 
 
 def read_journal(value, name):
-    """A journal's entries that are valid on their own, and the problems found. Each entry keeps the line
-    it starts on and `end`, the line where the next item begins (None for the last), so a problem found
-    on any line between keeps the entry out of the listings. Field lines are not kept: the few problems
-    that need them re-read the file (check.py)."""
-    entries, problems = validate_items(value, Entry, name, "进展日志", keep=_with_line)
-    starts = getattr(value, "item_lines", [])
-    for entry in entries:
-        after = bisect.bisect_right(starts, entry["line"])
-        entry["end"] = starts[after] if after < len(starts) else None
-    return entries, problems
+    """(items, problems) of a journal: one item per list item that is a mapping, holding the fields that
+    validated (declared defaults filled in where a field is absent), `line` where it starts, `end` where the
+    next item starts (None for the last) and `valid`: whether the whole entry passed the model. Fields that
+    failed are left out, so the cross-file rules can still judge the rest of a broken entry."""
+    if not isinstance(value, list):
+        line = getattr(value, "line", 0)
+        return [], [Problem(name, line, f"进展日志应为列表（每项以“- ”开头），实际是{_kind(value)}")]
+    items, problems = [], []
+    starts = value.item_lines
+    for index, raw in enumerate(value):
+        end = starts[index + 1] if index + 1 < len(starts) else None
+        try:
+            item = Entry.model_validate(raw).model_dump()
+            item["valid"] = True
+        except ValidationError as error:
+            found = _errors(error, raw, name, Entry, starts[index])
+            problems += found
+            if not isinstance(raw, dict):
+                continue
+            bad = {problem.field.split(".")[0] for problem in found}
+            item = {key: raw[key] for key in Entry.model_fields if key in raw and key not in bad}
+            item["valid"] = False
+        item["line"], item["end"] = starts[index], end
+        items.append(item)
+    return items, problems
 
 
 def entry_errors(entry):
-    """(field, message) for each way a new entry fails the Entry model."""
+    """Problems (no file, no line) with each way a new entry fails the Entry model."""
     try:
         Entry.model_validate(entry)
     except ValidationError as error:
-        return [(str(item["loc"][0]) if item["loc"] else "",
-                 _message(item, next((p for p in reversed(item["loc"]) if isinstance(p, str)), ""),
-                          list(Entry.model_fields)))
-                for item in error.errors(include_url=False)]
+        return _errors(error, entry, "", Entry)
     return []

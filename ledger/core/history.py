@@ -1,17 +1,15 @@
 """Journals through git: who added each entry and when (`ledger log`), what changed since a version
 (`ledger review`). Journals are append-only, so any change to what was already there is flagged."""
 
-import datetime as dt
 import difflib
 import functools
-import json
 from collections import defaultdict
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
-from ledger import check, gitlog, store, yamlio
-from ledger.render import Column, percent, render
-from ledger.store import PROGRESS
+from ledger.core.load import load
+from ledger.files import git, store, yamlio
+from ledger.files.store import PROGRESS
 from ledger.vocab import ENTRY_FIELDS, RED, YELLOW
 
 
@@ -109,81 +107,46 @@ def _git_fields(commit):
             "committed": commit.when().isoformat()}
 
 
-def _when(record):
-    return record["committed"][:16].replace("T", " ") if record["committed"] else None
-
-
-def _committed(record):
-    return (record["commit"] or "未提交")[:8]
-
-
-def _actuals(record):
-    return "、".join(f"{name}={value:g}" for name, value in (record.get("actuals") or {}).items()) or None
-
-
 def entry_record(ledger, entry, unit, relative, commit):
-    """An entry as log and review list it: its unit and task title, every field, where it is, who committed it."""
-    task = ledger.tasks.get(entry["task"], {})
-    record = {"unit": unit, "task": entry["task"], "title": task.get("title")}
+    """An entry as log and review list it: its unit and task title, every field, where it is, who committed it.
+    entry: the entry's fields as a mapping, with its line."""
+    task = ledger.tasks.get(entry.get("task"))
+    record = {"unit": unit, "task": entry.get("task"), "title": task.title if task else None}
     record.update({key: entry.get(key) for key in ENTRY_FIELDS if key != "task"})
-    record.update(file=relative, line=entry["line"], **_git_fields(commit))
+    record.update(actuals=dict(entry.get("actuals") or {}), clear=list(entry.get("clear") or []), file=relative,
+                  line=entry["line"], **_git_fields(commit))
     return record
 
 
-# --- ledger log ---------------------------------------------------------------------------------
-
-LOG_COLUMNS = [Column("commit", "提交", _committed), Column("author", "作者"), Column("committed", "提交时间", _when),
-               Column("unit", "单位"), Column("task", "序号"), Column("date", "日期"), Column("status", "状态"),
-               Column("percent", "进度", lambda r: percent(r.get("percent"))), Column("progress", "进展"),
-               Column("changed_later", "后来的改动", lambda r: "、".join(r["changed_later"]) or None)]
-
+# --- ledger log ---
 
 def log_records(ledger, repo, task=None, unit=None, since=None):
     """One record per valid entry (of task, by unit, when given) with the commit, author and date of the
     lines that added it, oldest first; entries not yet committed last. since (YYYY-MM-DD) keeps what was
     committed that day or later."""
     by_journal = defaultdict(list)
-    for entry in check.entries(ledger, dt.date.today().isoformat()):
-        if (task is not None and entry["task"] != task) or (unit and entry["unit"] != unit):
+    for entry in ledger.entries:
+        if (task is not None and entry.task != task) or (unit and entry.unit != unit):
             continue
-        by_journal[f"{PROGRESS}/{store.journal_path(ledger.root, entry['unit']).name}"].append(entry)
+        by_journal[entry.file].append(entry)
     found = []
     for relative, group in by_journal.items():
         # each entry knows where the next item begins: its lines need no second parse of the journal
         lines = text_lines(read_text(ledger.root, relative))
         blame = repo.blame(relative)
         for entry in group:
-            start = entry["line"]
-            end = last_line(start, entry["end"] or len(lines) + 1, lines)
+            start = entry.line
+            end = last_line(start, entry.end or len(lines) + 1, lines)
             adder = blame.get(start)
             later = {blame.get(line) for line in range(start, end + 1)} - {adder}
-            record = entry_record(ledger, entry, entry["unit"], relative, adder)
+            record = entry_record(ledger, entry._asdict(), entry.unit, relative, adder)
             record["changed_later"] = sorted(c.sha[:8] if c else "未提交" for c in later)
             if not since or adder is None or record["committed"][:10] >= since:
                 found.append(((adder is None, adder.time if adder else 0, relative, start), record))
     return [record for _, record in sorted(found, key=lambda pair: pair[0])]
 
 
-def show_log(records, fmt, task=None, unit=None, since=None):
-    what = "、".join(part for part in (unit, f"第 {task} 项" if task is not None else None,
-                                       f"{since} 以来" if since else None) if part)
-    title = f"{what + ' · ' if what else ''}进展条目的提交记录：{len(records)} 条"
-    uncommitted = sum(1 for r in records if r["commit"] is None)
-    notes = [f"其中 {uncommitted} 条尚未提交"] if uncommitted else []
-    render(records, LOG_COLUMNS, fmt, title=title, notes=notes)
-
-
-# --- ledger review ------------------------------------------------------------------------------
-
-NEW_COLUMNS = [Column("unit", "单位"), Column("task", "序号"), Column("date", "日期"), Column("status", "状态"),
-               Column("percent", "进度", lambda r: percent(r.get("percent"))), Column("progress", "进展"),
-               Column("problems", "存在问题"), Column("next", "下步计划"), Column("actuals", "指标", _actuals),
-               Column("reporter", "报送人"), Column("corrects", "更正哪天的条目"),
-               Column("commit", "提交", _committed), Column("author", "作者")]
-ATTENTION_COLUMNS = [Column("flag", "标记"), Column("unit", "单位"), Column("where", "位置"), Column("message", "说明"),
-                     Column("commits", "提交", lambda r: " ".join(sha[:8] for sha in r["commits"]) or "未提交"),
-                     Column("authors", "作者", lambda r: "、".join(r["authors"]))]
-
+# --- ledger review ---
 
 class Review(NamedTuple):
     base: str  # what the changes are measured from, as the user named it
@@ -194,20 +157,19 @@ class Review(NamedTuple):
 
 def review_since(root, rev, today):
     """The Review of the ledger at root against rev (default: the upstream branch, else the previous commit)."""
-    repo = gitlog.Repo(root)
+    repo = git.Repo(root)
     label, commit = (rev, repo.resolve(rev)) if rev else repo.default_base()
     base = repo.fork_point(commit)
-    changed = [path for path in repo.changed(base) if gitlog.is_journal(path)]
-    ledger = store.Ledger(root, journals=[path for path in changed if (root / path).exists()])
-    problems = check.check(ledger, today)
-    return review(ledger, repo, label, base, changed, problems)
+    changed = [path for path in repo.changed(base) if git.is_journal(path)]
+    ledger = load(root, today=today, units={PurePosixPath(path).stem for path in changed})
+    return review(ledger, repo, label, base, changed, ledger.problems)
 
 
 def review(ledger, repo, label, base, changed, problems):
     """The changed journals' entries that are new since base, and what a reviewer must look at.
 
     changed: the journals that differ between base and the working tree; ledger has read those
-    that still exist, and problems are check.check's for it."""
+    that still exist, and problems are its problems."""
     entries, attention = [], []
     touched = defaultdict(list)  # journal -> the commits after base that changed it
     for commit, paths in repo.commits(base):
@@ -227,7 +189,7 @@ def review(ledger, repo, label, base, changed, problems):
 
 def _is_journal(repo, path):
     """Whether path (from the repository's top) is one of this ledger's journals."""
-    return path.startswith(repo.prefix) and gitlog.is_journal(path[len(repo.prefix):])
+    return path.startswith(repo.prefix) and git.is_journal(path[len(repo.prefix):])
 
 
 def _journal_review(ledger, repo, base, relative, problems, commits):
@@ -245,7 +207,9 @@ def _journal_review(ledger, repo, base, relative, problems, commits):
     committed = _decoded(repo.blob(head, relative) or b"", relative) if head else ""
     in_head = found if committed == new else (changes(old, committed) or Changes([], [], [], []))
     gone_in_head = set(in_head.deleted) | {edit[0] for edit in in_head.edited}
-    by_line = {entry["line"]: entry for entry in ledger.read_journal(relative)[0]}
+    # every entry the models read, valid or not: a reviewer sees in full what was added, problems and all
+    items, _ = store.validate_bytes(new.encode(), relative, "journal") if new.strip() else ([], [])
+    by_line = {item["line"]: item for item in items or []}
     blame = repo.blame(relative) if new else {}
 
     def author_of(line):
@@ -293,19 +257,3 @@ def _attention(flag, unit, where, message, commits):
             "commits": [c.sha for c in commits], "authors": list(dict.fromkeys(c.author for c in commits))}
 
 
-def show_review(found, fmt):
-    base = f"{found.base}（{found.base_commit[:8]}）"
-    units = defaultdict(int)
-    for record in found.entries:
-        units[record["unit"]] += 1
-    if fmt == "json":
-        print(json.dumps({"base": found.base, "base_commit": found.base_commit, "entries": found.entries,
-                          "attention": found.attention}, ensure_ascii=False, indent=2))
-        return
-    per_unit = " · ".join(f"{unit} {count} 条" for unit, count in sorted(units.items()))
-    calm = [] if found.attention else ["没有需要审核人注意的改动"]
-    render(found.entries, NEW_COLUMNS, fmt, title=f"自 {base}以来新增的进展：{len(found.entries)} 条",
-           notes=([per_unit] if per_unit else []) + calm)
-    if found.attention:
-        render(found.attention, ATTENTION_COLUMNS, fmt, title=f"需要审核人注意：{len(found.attention)} 处",
-               notes=["红：已写入的内容被修改或删除（日志只能追加）；黄：条目有问题，或提交改动了日志以外的文件"])

@@ -1,15 +1,14 @@
-"""Listings out: one renderer for every command — rich table, any tabulate format, csv, json."""
+"""Listings as text: one renderer for every command — rich table, any tabulate format, csv, json. Values
+in, text out; only the command line writes to the terminal."""
 
+import io
 import json
-import os
 import re
-import sys
 from typing import Callable, NamedTuple
 
-from ledger.vocab import RED, UNREPORTED, YELLOW, LedgerError
+from ledger.vocab import LIGHTS, LedgerError
 
-LIGHT_STYLES = {RED: "bold white on red", YELLOW: "bold black on yellow", "绿": "bold white on green",
-                UNREPORTED: "dim"}
+LIGHT_STYLES = {light.name: light.terminal for light in LIGHTS}
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -17,6 +16,13 @@ class Column(NamedTuple):
     key: str
     header: str
     show: Callable = None  # record -> text shown to people; default: the value under key
+
+
+class Screen(NamedTuple):
+    """Where a table will be shown: its width in cells, and whether it may carry colour."""
+
+    width: int = 160
+    color: bool = False
 
 
 def clean(text):
@@ -36,11 +42,12 @@ def text(value):
     return "—" if value is None or value == "" else value
 
 
-def console():
+def console(screen):
+    """A rich console that writes to a string, for a screen of this width and colour."""
     from rich.console import Console  # noqa: PLC0415 - rich only for the table format
 
-    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", 0) or 160)
-    return Console(width=width, highlight=False, emoji=False, markup=False)
+    return Console(file=io.StringIO(), width=screen.width, highlight=False, emoji=False, markup=False,
+                   force_terminal=screen.color, color_system="auto" if screen.color else None)
 
 
 def check_format(fmt):
@@ -52,21 +59,22 @@ def check_format(fmt):
     if fmt in tabulate_formats or fmt == "markdown":
         return {"markdown": "pipe"}.get(fmt, fmt)
     raise LedgerError(f"未知的输出格式“{fmt}”；可用：table、csv、json、markdown、{'、'.join(tabulate_formats)}",
-                      code=2)
+                      usage=True)
 
 
-def render(records, columns, fmt, title=None, notes=()):
-    """Writes records (dicts) as fmt: people's formats show the columns, csv and json every field."""
+def render(records, columns, fmt, screen=Screen(), title=None, notes=()):
+    """records (dicts) as the text of fmt: people's formats show the columns, csv and json every field."""
     if fmt == "json":
-        print(json.dumps(records, ensure_ascii=False, indent=2, default=str))
-        return
+        return as_json(records)
     if fmt == "csv":
-        _csv(records)
-        return
+        return _csv(records)
     if fmt == "table":
-        _rich(cells(records, columns), [c.header for c in columns], title, notes)
-        return
-    print(tabulated(records, columns, fmt, title, notes))
+        return _rich(cells(records, columns), [c.header for c in columns], title, notes, screen)
+    return tabulated(records, columns, fmt, title, notes) + "\n"
+
+
+def as_json(value):
+    return json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
 def tabulated(records, columns, fmt, title=None, notes=()):
@@ -83,11 +91,11 @@ def cells(records, columns):
     return [[clean(text(c.show(r) if c.show else r.get(c.key))) for c in columns] for r in records]
 
 
-def _rich(rows, headers, title, notes):
+def _rich(rows, headers, title, notes, screen):
     from rich.table import Table  # noqa: PLC0415
     from rich.text import Text  # noqa: PLC0415
 
-    out = console()
+    out = console(screen)
     widths = _natural_widths(rows, headers)
     if _fits(rows, widths, title, out.width):
         out.print(_drawn(rows, headers, widths, title))
@@ -100,6 +108,7 @@ def _rich(rows, headers, title, notes):
         out.print(table)
     for note in notes:
         out.print(Text(clean(note)))
+    return out.file.getvalue()
 
 
 def _fits(rows, widths, title, width):
@@ -159,14 +168,16 @@ def _csv(records):
     import csv  # noqa: PLC0415
 
     keys = list(dict.fromkeys(key for record in records for key in record))
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow(keys)
     for record in records:
-        writer.writerow([_flat(record.get(key)) for key in keys])
+        writer.writerow([flat(record.get(key)) for key in keys])
+    return out.getvalue()
 
 
-def _flat(value):
-    if isinstance(value, list):
+def flat(value):
+    if isinstance(value, (list, tuple)):
         return "、".join(map(str, value))
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
@@ -174,6 +185,5 @@ def _flat(value):
 
 
 def lines(items):
-    """Prints plain lines of text (made terminal-safe) to standard output."""
-    for item in items:
-        print(clean(item))
+    """Plain lines of text, made terminal-safe, as one text."""
+    return "".join(f"{clean(item)}\n" for item in items)

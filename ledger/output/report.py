@@ -3,24 +3,23 @@
 import html
 import re
 
-from ledger.bulletin import PACES
-from ledger.render import Column, cells, clean, percent, tabulated, units
-from ledger.vocab import GREEN, RED, UNREPORTED, YELLOW
+from ledger.output.render import Column, cells, clean, percent, tabulated, units
+from ledger.vocab import GREEN, LIGHT, NO_PERCENT, PACE_COLOURS, PACE_LABELS, RED, UNREPORTED, YELLOW
+
+PACES = PACE_LABELS  # key -> label, in the order the bulletin lists them
 
 FORMATS = ("markdown", "html", "text")
 HEADINGS = ("一、总体情况", "二、分部分推进情况", "三、各牵头单位推进情况", "四、落后和逾期任务",
             "五、未按时报送的单位", "六、数值指标")
-PACE_NOTE = ("口径：已完成＝状态为已完成；逾期＝过了完成时限仍未完成；落后＝黄灯或红灯；"
-             "未报送＝牵头单位尚无进展；其余为正常推进。每项任务只计一类。")
+PACE_NOTE = ("口径：已完成＝状态为已完成；逾期＝过了完成时限仍未完成（报送过与否都算）；落后＝黄灯或红灯；"
+             "进度未填＝报送过但从没填过进度；未报送＝牵头单位（统筹类任务为办公室）尚无进展；"
+             "其余为正常推进。每项任务只计一类。")
 SECTION_CHART_NOTE = "图：各部分任务的红黄绿灯，条长为任务数。"
 UNIT_CHART_NOTE = "图：各牵头单位所牵头任务的推进情况构成，右侧为已完成数/牵头任务数和完成率。"
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-# fill and text colour of each light and pace, shared by the charts and the light cells
-LIGHT_COLOURS = {GREEN: ("#3f9b4f", "#fff"), YELLOW: ("#f2b705", "#222"), RED: ("#d23c3c", "#fff"),
-                 UNREPORTED: ("#c9ccd1", "#222")}
-PACE_COLOURS = {"done": ("#1f6f35", "#fff"), "on_pace": ("#8fcf94", "#222"), "behind": ("#f2b705", "#222"),
-                "overdue": ("#d23c3c", "#fff"), "unreported": ("#c9ccd1", "#222")}
-BAR_LIGHTS = (GREEN, YELLOW, RED, UNREPORTED)  # good news first, the way the bars read
+# fill and text colour of each light, shared by the charts and the light cells (vocab.LIGHTS)
+LIGHT_COLOURS = {name: light.html for name, light in LIGHT.items()}
+BAR_LIGHTS = (GREEN, YELLOW, RED, NO_PERCENT, UNREPORTED)  # good news first, the way the bars read
 NUMERIC = {"id", "task", "total", "completion", "reached", *PACES}
 NOWRAP = {"percent", "target", "value", "basis", "last_report"}
 
@@ -66,7 +65,9 @@ def headline_text(content):
     """The headline as one sentence: as-of date, 序时进度, and each pace's count and share."""
     head = content["headline"]
     parts = "，".join(f"{label} {head[key]} 项（{percent(head['shares'][key])}）" for key, label in PACES.items())
-    return (f"截至 {content['as_of']}，序时进度 {percent(content['elapsed'])}。"
+    ended = {"after": f"计划期已于 {content['plan_end']} 结束，序时进度按 100% 计。",
+             "before": f"计划期 {content['plan_start']} 才开始。"}.get(content["period"], "")
+    return (f"截至 {content['as_of']}，序时进度 {percent(content['elapsed'])}。{ended}"
             f"全部 {head['total']} 项任务中：{parts}。")
 
 

@@ -6,10 +6,11 @@ import io
 import json
 from typing import NamedTuple
 
-from ledger import bulletin, state
-from ledger.annotations import trailing
-from ledger.render import _flat, percent
-from ledger.vocab import GREEN, RED, UNREPORTED, YELLOW
+from ledger.core.bulletin import by_unit
+from ledger.core.queries import select
+from ledger.output.render import flat, percent
+from ledger.plans.annotations import trailing
+from ledger.vocab import LIGHT
 
 FORMATS = ("xlsx", "csv", "json")
 
@@ -31,19 +32,18 @@ TASK_FIELDS = [
 UNIT_FIELDS = [
     Field("unit", "单位", 26), Field("led", "牵头任务", 9), Field("supported", "参与任务", 9), Field("done", "已完成", 8),
     Field("on_pace", "正常推进", 9), Field("behind", "落后", 7), Field("overdue", "逾期", 7),
-    Field("unreported", "未报送", 8), Field("completion", "完成率", 9, "percent"),
+    Field("no_percent", "进度未填", 9), Field("unreported", "未报送", 8), Field("completion", "完成率", 9, "percent"),
     Field("stale_tasks", "本周期未报送任务", 30), Field("last_report", "最近报送", 12, "date"),
 ]
-# Excel's own good / neutral / bad cell styles: fill and font colour of each light
-LIGHT_FILLS = {GREEN: ("C6EFCE", "006100"), YELLOW: ("FFEB9C", "9C5700"), RED: ("FFC7CE", "9C0006"),
-               UNREPORTED: ("EDEDED", "595959")}
+# fill and font colour of each light (vocab.LIGHTS)
+LIGHT_FILLS = {name: light.excel for name, light in LIGHT.items()}
 
 
 def goal(task):
     """The task's text after its title sentence, without the units annotation (None when nothing is left)."""
-    body = trailing(task["text"])[0].strip()
-    if body.startswith(task["title"]):
-        body = body[len(task["title"]):].lstrip("。").strip()
+    body = trailing(task.text)[0].strip()
+    if body.startswith(task.title):
+        body = body[len(task.title):].lstrip("。").strip()
     return body or None
 
 
@@ -51,28 +51,24 @@ def task_rows(tasks, states):
     """One row per task state: the ledger columns offices use, keyed by TASK_FIELDS' keys."""
     rows = []
     for s in states:
-        latest = s["latest"] or {}
-        rows.append({"id": s["id"], "title": s["title"], "goal": goal(tasks[s["id"]]), "lead_units": s["lead_units"],
-                     "support_units": s["support_units"], "due": s["due"], "progress": latest.get("progress"),
-                     "problems": latest.get("problems"), "next": latest.get("next"), "status": s["status"],
-                     "percent": s["percent"], "elapsed": s["elapsed"], "light": s["light"],
-                     "last_report": s["last_report"]})
+        rows.append({"id": s.id, "title": s.title, "goal": goal(tasks[s.id]), "lead_units": list(s.responsible),
+                     "support_units": list(s.support_units), "due": s.due, "progress": s.progress,
+                     "problems": s.problems, "next": s.next, "status": s.status, "percent": s.percent,
+                     "elapsed": s.elapsed, "light": s.light, "last_report": s.last_report})
     return rows
 
 
-def sheets(ledger, as_of, unit=None):
+def sheets(ledger, state, unit=None):
     """The export's content: title line, task rows and unit summary rows, limited to one unit's tasks if given."""
-    states = state.task_states(ledger, as_of)
-    units = bulletin.by_unit(state.unit_states(ledger, states, as_of), states)
-    elapsed = states[0]["elapsed"] if states else None
+    units = by_unit(state.units, state.tasks)
+    tasks = select(state, unit=unit)
     if unit:
-        states = [s for s in states if unit in s["lead_units"] or unit in s["support_units"]]
         units = [u for u in units if u["unit"] == unit]
     who = f"{unit} · " if unit else ""
     return {
-        "title": f"{who}{ledger.plan['title']}工作台账（截至 {as_of}，序时进度 {percent(elapsed)}）",
-        "as_of": as_of.isoformat(), "elapsed": elapsed, "unit": unit,
-        "tasks": task_rows(ledger.tasks, states),
+        "title": f"{who}{ledger.plan.title}工作台账（截至 {state.as_of}，序时进度 {percent(state.elapsed)}）",
+        "as_of": state.as_of.isoformat(), "elapsed": state.elapsed, "unit": unit,
+        "tasks": task_rows(ledger.tasks, tasks),
         "units": [{field.key: u[field.key] for field in UNIT_FIELDS} for u in units],
     }
 
@@ -86,7 +82,7 @@ def write(content, fmt):
         writer = csv.writer(out)
         writer.writerow([field.header for field in TASK_FIELDS])
         for row in content["tasks"]:
-            writer.writerow([_flat(row[field.key]) for field in TASK_FIELDS])
+            writer.writerow([flat(row[field.key]) for field in TASK_FIELDS])
         return out.getvalue().encode("utf-8-sig")  # the BOM tells Excel the file is UTF-8
     return workbook(content)
 
@@ -141,13 +137,13 @@ def _sheet(sheet, title, fields, rows):
 
 
 def _cell(value, kind):
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value in ([], ()):
         return None
     if kind == "date":
         return dt.date.fromisoformat(value)
     if kind == "percent":
         return round(value / 100, 6)  # 66.6 / 100 is 0.6659999999999999 in binary
-    return _flat(value)
+    return flat(value)
 
 
 def _colour(cell, fill, ink):

@@ -31,11 +31,11 @@ def read_document(path):
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED:
         raise LedgerError(f"{path}：不支持{UNSUPPORTED[suffix]}文件；请在 Word 或 WPS 中“另存为” .docx，"
-                          "或把正文复制到 .txt 文件（UTF-8）后再导入", code=2)
+                          "或把正文复制到 .txt 文件（UTF-8）后再导入", usage=True)
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise LedgerError(f"无法读取计划文件 {path}：{error.strerror}", code=2) from None
+        raise LedgerError(f"无法读取计划文件 {path}：{error.strerror}", usage=True) from None
     if suffix == ".docx" or data.startswith(b"PK\x03\x04"):
         return Document(_docx_lines(path, data), KINDS[".docx"], "")
     if suffix in (".htm", ".html", ".shtml") or re.match(rb"\s*<(!doctype html|html)", data[:512], re.I):
@@ -58,7 +58,7 @@ def decode(data, path, declared=None):
             return data.decode(codec), name
         except (UnicodeDecodeError, LookupError):
             continue
-    raise LedgerError(f"{path}：无法识别文件编码（不是 UTF-8、GBK 或 GB18030）；请用 UTF-8 重新保存后再导入", code=2)
+    raise LedgerError(f"{path}：无法识别文件编码（不是 UTF-8、GBK 或 GB18030）；请用 UTF-8 重新保存后再导入", usage=True)
 
 
 def _declared_charset(data):
@@ -165,7 +165,7 @@ def _docx_lines(path, data):
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # noqa: BLE001 - a damaged file can fail anywhere inside python-docx and lxml
         raise LedgerError(f"{path}：不是有效的 Word（.docx）文件（{error}）；请在 Word 或 WPS 中重新另存为 .docx",
-                          code=2) from None
+                          usage=True) from None
     numbers = _Numbering(document)
     lines = []
     for block in document.element.body.iterchildren():

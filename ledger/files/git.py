@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from ledger.store import CONFIG, PROGRESS, TASKS, UNITS
+from ledger.files.store import CONFIG, PROGRESS, TASKS, UNITS
 from ledger.vocab import LedgerError
 
 BLAME_HEADER = re.compile(rb"^([0-9a-f]{40,64}) \d+ (\d+)(?: \d+)?$")
@@ -49,7 +49,7 @@ class Repo:
         code, out, err = self.call(*args, stdin=stdin)
         if code:
             said = err.decode("utf-8", "replace").strip()
-            raise LedgerError(what or f"git {args[0]} 失败：{said}", code=2 if what else 1)
+            raise LedgerError(what or f"git {args[0]} 失败：{said}", usage=bool(what))
         return out
 
     def succeeds(self, *args):
@@ -74,7 +74,7 @@ class Repo:
         """The commit rev names; a usage error when it names none."""
         unknown = f"找不到版本“{rev}”；可以写分支名（origin/main）、标签、提交号或 HEAD~1 这样的写法"
         if rev.startswith("-"):
-            raise LedgerError(unknown, code=2)
+            raise LedgerError(unknown, usage=True)
         return self.run("rev-parse", "--verify", "-q", f"{rev}^{{commit}}", what=unknown).decode().strip()
 
     def empty_tree(self):
@@ -176,7 +176,7 @@ def call(folder, *args, stdin=None):
     try:
         done = subprocess.run(["git", *args], cwd=folder, input=stdin, capture_output=True)
     except FileNotFoundError:
-        raise LedgerError("找不到 git 程序；请先安装 git（https://git-scm.com）并确认它在 PATH 里", code=2) from None
+        raise LedgerError("找不到 git 程序；请先安装 git（https://git-scm.com）并确认它在 PATH 里", usage=True) from None
     return done.returncode, done.stdout, done.stderr
 
 

@@ -7,13 +7,13 @@ duplicate keys, invisible control characters and nesting deeper than a ledger ne
 each as a Problem with its line.
 """
 
-import gc
 import re
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
+from ledger.files.store import collector_paused
 from ledger.vocab import Problem
 
 try:  # libyaml's parser is several times faster; construction below is ours either way
@@ -147,13 +147,8 @@ def parse(text, name):
     unprintable = UNPRINTABLE.search(text)
     if unprintable:
         return None, [_unprintable(text, unprintable, name)]
-    collecting = gc.isenabled()
-    gc.disable()  # a large file is a burst of short-lived allocations with no cycles among them
-    try:
+    with collector_paused():  # a large file is a burst of short-lived allocations with no cycles among them
         return _parse(text, name)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _parse(text, name):

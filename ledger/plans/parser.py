@@ -10,7 +10,7 @@ import functools
 import re
 from collections import Counter, namedtuple
 
-from ledger import annotations
+from ledger.plans import annotations
 from ledger.vocab import LedgerError
 
 CN_NUMBER = "一二三四五六七八九十百零〇"
@@ -531,27 +531,3 @@ def _disambiguate(targets):
             previous = targets[index - 1]
             if previous["source"] == target["source"]:
                 target["name"] = previous["name"] + target["name"]
-
-
-def tasks_yaml(found):
-    """The task list as deterministic YAML text, in the layout of data/tasks.yaml."""
-    return task_list_yaml(found.plan, found.sections, found.tasks)
-
-
-def task_list_yaml(plan, sections, tasks):
-    """YAML text of a plan, its sections and tasks: fields in a fixed order, empty lists and defaults left out."""
-    from ledger.yamlio import dump  # noqa: PLC0415
-
-    items = []
-    for task in tasks:
-        item = {key: task[key] for key in ("id", "section", "title", "text", "lead_units")}
-        item.update({key: task[key] for key in ("support_units", "targets") if task.get(key)})
-        if task.get("coordination"):
-            item["coordination"] = True
-        item["due"] = task["due"]
-        items.append(item)
-    sections = [{key: section[key] for key in ("id", "numeral", "title")} for section in sections]
-    header = (f"# {plan['title']}：任务清单\n"
-              f"# 由 ledger import 从计划文件生成；人工修改会在重新导入时保留，见 README“导入计划”一节。\n")
-    return header + dump({"plan": {key: value for key, value in plan.items() if value}, "sections": sections,
-                          "tasks": items})

@@ -3,8 +3,9 @@
 import re
 from pathlib import Path
 
-from ledger import gitlog, store
-from ledger.store import CONFIG, PROGRESS, TASKS, UNITS
+from ledger.files import git, store
+from ledger.files.journal import atomic_write
+from ledger.files.store import CONFIG, PROGRESS, TASKS, UNITS
 from ledger.vocab import LedgerError
 
 TASKS_SKELETON = """\
@@ -36,6 +37,7 @@ yellow_gap: 10     # 进度落后序时进度超过这么多个百分点：黄�
 red_gap: 30        # 落后超过这么多个百分点，或已过完成时限仍未完成：红灯
 cycle: monthly     # 报送周期：monthly（每月）或 quarterly（每季度）
 report_day: 25     # 每个周期（季度则为季末月）几号前报送
+# office: 县政府办公室   # 办公室：没有点名单位的任务由它报送；不写时取发文机关对应的登记单位
 """
 
 GITATTRIBUTES = [
@@ -51,20 +53,20 @@ def init(folder, today):
     folder = Path(folder)
     existing = [name for name in (TASKS, UNITS, CONFIG) if (folder / name).exists()]
     if existing:
-        raise LedgerError(f"“{folder}”里已有台账文件（{'、'.join(existing)}）；ledger init 不会覆盖已有文件", code=2)
+        raise LedgerError(f"“{folder}”里已有台账文件（{'、'.join(existing)}）；ledger init 不会覆盖已有文件", usage=True)
     (folder / PROGRESS).mkdir(parents=True, exist_ok=True)
-    store._atomic_write(folder / TASKS, TASKS_SKELETON.format(today=today, year=today.year).encode())
-    store._atomic_write(folder / UNITS, UNITS_SKELETON.encode())
-    store._atomic_write(folder / CONFIG, CONFIG_SKELETON.encode())
+    atomic_write(folder / TASKS, TASKS_SKELETON.format(today=today, year=today.year).encode())
+    atomic_write(folder / UNITS, UNITS_SKELETON.encode())
+    atomic_write(folder / CONFIG, CONFIG_SKELETON.encode())
     (folder / PROGRESS / ".gitkeep").touch()
     _add_lines(folder / ".gitattributes", GITATTRIBUTES)
     _add_lines(folder / ".gitignore", GITIGNORE)
     made = [f"{TASKS}（空的计划，等待导入）", UNITS, CONFIG, f"{PROGRESS}/", ".gitattributes（日志用 union 合并）",
             ".gitignore"]
-    if gitlog.call(folder, "rev-parse", "--is-inside-work-tree")[0] == 0:
+    if git.call(folder, "rev-parse", "--is-inside-work-tree")[0] == 0:
         made.append("（已在 git 仓库里，没有另建仓库）")
     else:
-        code, _, err = gitlog.call(folder, "init", "-q")
+        code, _, err = git.call(folder, "init", "-q")
         if code:
             raise LedgerError(f"git init 失败：{err.decode('utf-8', 'replace').strip()}")
         made.append("git 仓库（git init）")
@@ -78,7 +80,7 @@ def _add_lines(path, lines):
     missing = [line for line in lines if line not in have]
     if missing:
         prefix = old if not old or old.endswith(b"\n") else old + b"\n"
-        store._atomic_write(path, prefix + "".join(f"{line}\n" for line in missing).encode())
+        atomic_write(path, prefix + "".join(f"{line}\n" for line in missing).encode())
 
 
 
@@ -93,10 +95,10 @@ def codeowners(units, office, prefix):
              "# 每个单位的进展日志由本单位的审核人和办公室审核；其他文件由办公室审核。",
              f"/{_escape(prefix)}** {' '.join(office)}" if prefix else f"* {' '.join(office)}"]
     for unit in units:
-        line = unit.get("lines", {}).get("reviewers", unit.get("line", 0))
-        owners = [_owner(name, problems, UNITS, line) for name in unit.get("reviewers", [])]
+        line = unit.lines.get("reviewers", unit.line)
+        owners = [_owner(name, problems, UNITS, line) for name in unit.reviewers]
         owners += [name for name in office if name not in owners]
-        lines.append(f"/{_escape(prefix + store.PROGRESS + '/' + unit['name'] + '.yaml')} {' '.join(owners)}")
+        lines.append(f"/{_escape(prefix + store.PROGRESS + '/' + unit.name + '.yaml')} {' '.join(owners)}")
     if problems:
         raise LedgerError("\n".join(problems))
     return "\n".join(lines) + "\n"
@@ -120,14 +122,14 @@ def write_codeowners(ledger, office, output=None):
     broken = [str(problem) for problem in ledger.problems if problem.file == UNITS]
     if broken:
         raise LedgerError("单位名录有问题，没有生成 CODEOWNERS；请先改正（ledger validate）：\n" + "\n".join(broken))
-    repo = gitlog.Repo(ledger.root)
+    repo = git.Repo(ledger.root)
     path = Path(output) if output else repo.top() / "CODEOWNERS"
     text = codeowners(ledger.units, office, repo.prefix)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        store._atomic_write(path, text.encode())
+        atomic_write(path, text.encode())
     except OSError as error:
         raise LedgerError(f"{path}: 写入失败（{error.strerror}）") from None
-    alone = sum(1 for unit in ledger.units if not unit.get("reviewers"))
+    alone = sum(1 for unit in ledger.units if not unit.reviewers)
     note = f"；其中 {alone} 个单位没有登记审核人，只由办公室审核" if alone else ""
     return f"已写入{output or '仓库顶层的 CODEOWNERS'}：{len(ledger.units)} 个单位的日志由本单位审核人和办公室审核{note}"

@@ -1,0 +1,92 @@
+"""Questions the commands ask of a ledger and its state, answered as values: which tasks a listing shows,
+a task's card, who is behind, who did not report. A web page would ask the same functions."""
+
+from typing import NamedTuple
+
+from ledger.core.state import IN_ORDER
+from ledger.vocab import BLOCKED, RED, YELLOW, LedgerError, target_text
+
+
+def tasks_of(ledger, unit):
+    """The ids of the tasks a unit is responsible for or supports."""
+    return [task.id for task in ledger.tasks.values() if unit in ledger.responsible(task) or unit in task.support_units]
+
+
+def resolve_section(ledger, text):
+    """The id of the section named by its number or numeral (3 or 三); a usage error naming the choices."""
+    for section in ledger.sections:
+        if text in (str(section.id), section.numeral):
+            return section.id
+    choices = "、".join(f"{s.id}（{s.numeral}）" for s in ledger.sections)
+    raise LedgerError(f"没有第“{text}”部分；可用：{choices}", usage=True)
+
+
+def select(state, unit=None, section=None, light=None):
+    """The task states a status listing shows: of the unit (responsible or supporting), section and light given."""
+    return tuple(s for s in state.tasks
+                 if (not unit or unit in s.responsible or unit in s.support_units)
+                 and (section is None or s.section == section) and (not light or s.light == light))
+
+
+def reached(target, value):
+    """The share of a target reached, in percent (for 'at most' targets: the share of the cap used)."""
+    return None if value is None or not target.value else round(100 * value / target.value, 1)
+
+
+def reason(task):
+    """Why a task is behind, in words: overdue, or how many points behind 序时进度 (and blocked)."""
+    if task.overdue:
+        return f"已逾期（完成时限 {task.due}）"
+    if task.gap is None:
+        return "受阻，进度未填" if task.status == BLOCKED else "进度未填"
+    behind = f"落后序时进度 {task.gap:.1f} 个百分点"
+    return f"受阻，{behind}" if task.status == BLOCKED else behind
+
+
+class Card(NamedTuple):
+    task: object  # records.Task
+    section: object  # records.Section, or None
+    state: object  # state.TaskState
+    targets: list  # one dict per numeric target, with its latest actual
+    entries: list  # one dict per entry up to the day, in date order, corrections marked
+
+
+def task_card(ledger, state, task_id):
+    """Everything `show` tells of one task as of the state's day."""
+    task = ledger.tasks[task_id]
+    current = next(s for s in state.tasks if s.id == task_id)
+    targets = []
+    for number, target in enumerate(task.targets, 1):
+        value, date, unit = current.actuals.get(target.name, (None, None, None))
+        targets.append({"number": number, "name": target.name, "target": target_text(target), "value": target.value,
+                        "measure": target.measure, "comparator": target.comparator, "kind": target.kind,
+                        "actual": value, "reached": reached(target, value), "date": date, "unit": unit})
+    cutoff = state.as_of.isoformat()
+    entries = sorted((e for e in ledger.entries if e.task == task_id and e.date <= cutoff), key=IN_ORDER)
+    fixed = {}
+    for entry in entries:
+        if entry.corrects:
+            fixed.setdefault((entry.file, entry.corrects), []).append(entry.date)
+    last_of_day = {(e.file, e.date): e.line for e in entries if not e.corrects}
+    records = []
+    for entry in entries:
+        record = {name: getattr(entry, name) for name in ("date", "unit", "status", "percent", "progress", "problems",
+                                                         "next", "reporter", "corrects")}
+        record["actuals"] = dict(entry.actuals)
+        record["clear"] = list(entry.clear)
+        mine = not entry.corrects and last_of_day[entry.file, entry.date] == entry.line
+        record["corrected_by"] = fixed.get((entry.file, entry.date), []) if mine else []
+        records.append(record)
+    section = next((s for s in ledger.sections if s.id == task.section), None)
+    return Card(task, section, current, targets, records)
+
+
+def lagging(ledger, state):
+    """The red and yellow tasks, one row per responsible unit (registry order): the task state and why."""
+    return [(unit.name, s, reason(s)) for unit in ledger.units for s in state.tasks
+            if unit.name in s.responsible and s.light in (RED, YELLOW)]
+
+
+def stale_units(state):
+    """The units with tasks not reported in the latest reporting cycle that is due."""
+    return [unit for unit in state.units if unit.stale_tasks]

@@ -1,0 +1,207 @@
+"""state(ledger, as_of): where every task and unit stands on a day, from the entries alone. Pure: the day
+is given, never read from the clock.
+
+The rules (the README states them in Chinese):
+- an entry states only what it gives; a task's status, percent, progress, problem, next step and each
+  metric are the latest value given, field by field; `clear` empties a field explicitly;
+- entries count in order of date, then journal, then place in the journal, whatever order they were
+  written in; entries dated after as_of do not count;
+- a correction (corrects: DATE) changes the fields of the entry it corrects, in that entry's place in
+  time: a newer entry stays newer. Counted from its own date on;
+- a task's state comes from its responsible units: its lead units, or the office for a task naming none;
+  metrics come from every unit that reports on the task;
+- no percent is not 0%: a task never given a percent has none (未启动 excepted: nothing done is 0%).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from operator import attrgetter
+from typing import NamedTuple
+
+from ledger.vocab import CYCLE, DONE, IN_PROGRESS, LIGHT_NAMES, LIGHTS, NOT_STARTED, RED, YELLOW
+
+FOLDED = ("status", "percent", "progress", "problems", "next")  # carried forward field by field
+IN_ORDER = attrgetter("date", "file", "line")
+BY_DATE = attrgetter("date")
+
+
+class TaskState(NamedTuple):
+    id: int
+    section: int
+    title: str
+    lead_units: tuple
+    support_units: tuple
+    responsible: tuple  # whose reports set the state: the lead units, or the office
+    due: str
+    status: object  # None: never reported
+    percent: object  # None: never given
+    elapsed: float  # 序时进度, in percent, rounded to one place
+    gap: object  # points behind 序时进度 (None without a percent)
+    light: str
+    overdue: bool
+    stale: bool  # not reported in the latest reporting cycle that is due
+    reported: bool
+    last_report: object  # date of the latest report by a responsible unit
+    progress: object
+    problems: object
+    next: object
+    actuals: dict  # target name -> (value, date, unit), the latest given by any unit
+
+
+class UnitState(NamedTuple):
+    unit: str
+    led: int  # tasks it is responsible for
+    supported: int
+    done: int
+    lagging: int  # red or yellow
+    overdue: int
+    stale_tasks: tuple
+    last_report: object
+
+
+class State(NamedTuple):
+    as_of: dt.date
+    elapsed: float
+    period: str  # "before", "during" or "after" the plan period
+    cycle_start: object  # first day of the latest reporting cycle whose report is due (ISO), or None
+    tasks: tuple
+    units: tuple
+
+
+def elapsed_share(as_of, start, end):
+    """序时进度: the percentage of the plan period [start, end] elapsed by the end of as_of."""
+    total = (end - start).days + 1
+    elapsed = (min(max(as_of, start - dt.timedelta(days=1)), end) - start).days + 1
+    return 100 * elapsed / total
+
+
+def cycle_start(as_of, plan_start, plan_end, config):
+    """First day of the latest reporting cycle whose report is due before as_of (None before the first)."""
+    months = CYCLE[config.cycle].months
+    limit = min(as_of, plan_end + dt.timedelta(days=1))
+    year, month = limit.year, (limit.month - 1) // months * months + months
+    while True:
+        if year < plan_start.year:
+            return None
+        due = dt.date(year, month, config.report_day)
+        if due < limit:
+            return None if due < plan_start else dt.date(year, month - months + 1, 1)
+        month -= months
+        if month < 1:
+            year, month = year - 1, month + 12
+
+
+def state(ledger, as_of):
+    """The State of every task and unit as of the day as_of (a date)."""
+    plan = ledger.plan
+    start, end = dt.date.fromisoformat(plan.start), dt.date.fromisoformat(plan.end)
+    elapsed = round(elapsed_share(as_of, start, end), 1)
+    cycle = cycle_start(as_of, start, end, ledger.config)
+    cycle = cycle.isoformat() if cycle else None
+    by_task, last = _entries_by_task(ledger.entries, as_of.isoformat())
+    tasks = tuple(_task_state(ledger, task, by_task.get(task.id, ()), as_of, elapsed, cycle)
+                  for task in ledger.tasks.values())
+    period = "before" if as_of < start else "after" if as_of > end else "during"
+    return State(as_of, elapsed, period, cycle, tasks, _unit_states(ledger, tasks, last))
+
+
+def _entries_by_task(entries, cutoff):
+    """(task id -> its entries as they count, in order; unit -> date of its latest report), up to cutoff.
+
+    A correction takes the place of the entry it corrects (the last of that task and day in the same
+    journal); one whose entry is not there stands at the corrected day itself."""
+    by_task, corrections, last = defaultdict(list), defaultdict(list), {}
+    for entry in entries:
+        if entry.date > cutoff:
+            continue
+        if entry.corrects:
+            corrections[entry.file, entry.task, entry.corrects].append(entry)
+            continue
+        by_task[entry.task].append(entry)
+        if entry.date > last.get(entry.unit, ""):
+            last[entry.unit] = entry.date
+    # entries come journal by journal (by name), each in file order: a stable sort by date alone gives
+    # date, journal, line; an entry that stands where it was not written needs the whole key
+    keys = dict.fromkeys(by_task, BY_DATE)
+    for (file, task, day), fixes in corrections.items():
+        fixes.sort(key=IN_ORDER)
+        found = by_task[task]
+        index = next((i for i in range(len(found) - 1, -1, -1) if found[i].file == file and found[i].date == day), None)
+        if index is None:
+            found.append(corrected(fixes[0]._replace(date=day, corrects=None), fixes[1:]))
+            keys[task] = IN_ORDER
+        else:
+            found[index] = corrected(found[index], fixes)
+    for task, found in by_task.items():
+        found.sort(key=keys[task])
+    return by_task, last
+
+
+def corrected(entry, fixes):
+    """entry as its corrections make it: each field a correction gives replaces the entry's, in order."""
+    for fix in fixes:
+        changes = {name: getattr(fix, name) for name in (*FOLDED, "reporter") if getattr(fix, name) is not None}
+        changes.update(dict.fromkeys(fix.clear))
+        changes["actuals"] = tuple({**dict(entry.actuals), **dict(fix.actuals)}.items())
+        changes["clear"] = tuple(name for name in entry.clear if name not in changes) + fix.clear
+        entry = entry._replace(**changes)
+    return entry
+
+
+def _task_state(ledger, task, entries, as_of, elapsed, cycle):
+    responsible = ledger.responsible(task)
+    mine = [entry for entry in entries if entry.unit in responsible]
+    values, missing = {}, list(FOLDED)
+    for entry in reversed(mine):
+        for name in missing:
+            value = getattr(entry, name)
+            if value is not None or name in entry.clear:
+                values[name] = value
+        if len(values) == len(FOLDED):
+            break
+        missing = [name for name in missing if name not in values]
+    actuals = {}
+    for entry in reversed(entries) if task.targets else ():
+        for name, value in entry.actuals:
+            actuals.setdefault(name, (value, entry.date, entry.unit))
+        if len(actuals) == len(task.targets):
+            break
+    reported = bool(mine)
+    status = values.get("status") or (IN_PROGRESS if reported else None)
+    percent = 100 if status == DONE else values.get("percent")
+    if percent is None and status == NOT_STARTED:
+        percent = 0
+    last_report = mine[-1].date if mine else None
+    overdue = status != DONE and as_of.isoformat() > task.due
+    found = TaskState(
+        task.id, task.section, task.title, task.lead_units, task.support_units, responsible, task.due, status,
+        percent, elapsed, None if percent is None else round(elapsed - percent, 1), "", overdue,
+        bool(cycle and responsible and status != DONE and (last_report or "") < cycle), reported, last_report,
+        values.get("progress"), values.get("problems"), values.get("next"), actuals)
+    return found._replace(light=next(light.name for light in LIGHTS if light.applies(found, ledger.config)))
+
+
+def _unit_states(ledger, tasks, last):
+    counted = {unit.name: [0, 0, 0, 0, 0, []] for unit in ledger.units}  # led, supported, done, lagging, overdue, stale
+    for task in tasks:
+        for name in task.responsible:
+            if name in counted:
+                tally = counted[name]
+                tally[0] += 1
+                tally[2] += task.status == DONE
+                tally[3] += task.light in (RED, YELLOW)
+                tally[4] += task.overdue
+                if task.stale:
+                    tally[5].append(task.id)
+        for name in task.support_units:
+            if name in counted:
+                counted[name][1] += 1
+    return tuple(UnitState(name, *tally[:5], tuple(tally[5]), last.get(name)) for name, tally in counted.items())
+
+
+def counts(tasks):
+    """How many of the tasks have each light, in LIGHT_NAMES order."""
+    found = dict.fromkeys(LIGHT_NAMES, 0)
+    for task in tasks:
+        found[task.light] += 1
+    return found
