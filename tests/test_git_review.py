@@ -200,3 +200,18 @@ def test_review_in_a_repository_with_one_commit_compares_with_nothing(tmp_path):
     assert code == 0
     assert (found["base"], found["base_commit"]) == ("仓库建立之初", git(repo, "hash-object", "-t", "tree", "/dev/null").strip())
     assert [(e["progress"], e["commit"]) for e in found["entries"]] == [("春季造林", None)]
+
+
+def test_a_missed_months_report_added_by_hand_passes_validate_and_review(tmp_path):
+    repo = forest_repo(tmp_path)
+    base = head(repo)
+    with open(repo / J, "a", encoding="utf-8") as journal:  # dated before the entries above it
+        journal.write("- date: 2023-02-25\n  task: 1\n  percent: 5\n  progress: 补报2月：完成育苗\n")
+    git(repo, "commit", "-qam", "补报2月")
+    assert run("validate", root=repo) == (0, "", "")
+    code, found = reviewed(repo, base)
+    assert code == 0 and found["attention"] == []
+    assert [(e["date"], e["progress"]) for e in found["entries"]] == [("2023-02-25", "补报2月：完成育苗")]
+    card = json.loads(run("show", 1, "--as-of", "2023-03-31", "-f", "json", root=repo).out)
+    assert [e["date"] for e in card["entries"]] == ["2023-02-25", "2023-03-01"]
+    assert card["state"]["percent"] == 20  # the 03-01 report stays the latest

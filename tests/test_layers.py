@@ -86,3 +86,21 @@ def test_only_the_command_line_reads_the_clock():
              if isinstance(node, ast.Attribute) and node.attr in ("today", "now") and isinstance(node.value, ast.Attribute)
              and node.value.attr in ("date", "datetime")]
     assert found == []
+
+
+def test_warm_listings_import_neither_pydantic_nor_yaml(tmp_path):
+    """A warm command reads the cache: pydantic and PyYAML (a fifth of a second at start-up) stay unloaded."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    demo = tmp_path / "demo"
+    shutil.copytree(PACKAGE.parent / "examples" / "demo", demo, symlinks=False)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("LEDGER_")}
+    for command in (["status"], ["status", "--unit", "水利局"], ["show", "25"], ["report"], ["overdue"], ["units"]):
+        argv = [sys.executable, "-X", "importtime", "-m", "ledger", "--root", str(demo), *command, "--as-of", "2023-08-31"]
+        subprocess.run(argv, capture_output=True, env=env, check=True)  # fills the cache
+        imported = subprocess.run(argv, capture_output=True, text=True, env=env, check=True).stderr
+        loaded = {line.rsplit("|", 1)[-1].strip() for line in imported.splitlines() if line.startswith("import time:")}
+        assert {"pydantic", "yaml", "openpyxl"} & loaded == set(), command

@@ -156,8 +156,7 @@ def _issuing_office(issuer, units):
 def _read_journals(ledger, source, today, units):
     """ledger with the journals (of units, when given) read and judged, and their problems added."""
     base = [problem for problem in ledger.problems if not problem.file.startswith(f"{PROGRESS}/")]
-    with store.collector_paused():
-        entries, problems, read = _journal_entries(ledger, source, today, units)
+    entries, problems, read = _journal_entries(ledger, source, today, units)
     problems = sorted(set(base + problems), key=lambda p: (p.file, p.line, p.message))
     return replace(ledger, entries=tuple(entries), problems=tuple(problems), journals=tuple(read),
                    complete=units is None)
@@ -185,7 +184,8 @@ def _journal_entries(ledger, source, today, units):
         value, found = source.cached(relative, data, context,
                                      lambda: _judge_journal(ledger, relative, unit, data))
         problems += found
-        mine = records.entries(value["entries"], unit, relative, shared)
+        with store.collector_paused():
+            mine = records.entries(value["entries"], unit, relative, shared)
         if today and value["latest"] > today:
             mine, late = _clock(ledger, source, relative, unit, mine, today)
             problems += late
@@ -219,10 +219,10 @@ def _judge_journal(ledger, relative, unit, data):
                if "task" in item and "date" in item and not item.get("corrects")}
     valid = []
     for item in items:
-        found = rules.judge(rules.ENTRY_RULES, ledger, unit, item, journal)
-        problems += [Problem(relative, _field_line(written.get(item["line"]), field_name, item["line"]), message,
-                             field_name, severity) for field_name, message, severity in found]
-        if item["valid"] and not _spoiled(item, refused) and all(s != ERROR for _, _, s in found):
+        found = [p._replace(file=relative, line=_field_line(written.get(item["line"]), p.field, item["line"]))
+                 for p in rules.judge(rules.ENTRY_RULES, ledger, unit, item, journal)]
+        problems += found
+        if item["valid"] and not _spoiled(item, refused) and all(p.severity != ERROR for p in found):
             valid.append(item)
     return {"entries": records.stored(valid), "latest": max((item["date"] for item in valid), default="")}, problems
 
@@ -253,8 +253,8 @@ def _clock(ledger, source, relative, unit, entries, today):
             continue
         if written is None:
             written = _written_items(source, relative)
-        problems += [Problem(relative, _field_line(written.get(entry.line), name, entry.line), message, name, severity)
-                     for name, message, severity in found]
+        problems += [p._replace(file=relative, line=_field_line(written.get(entry.line), p.field, entry.line))
+                     for p in found]
     return kept, problems
 
 

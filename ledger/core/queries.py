@@ -12,6 +12,12 @@ def tasks_of(ledger, unit):
     return [task.id for task in ledger.tasks.values() if unit in ledger.responsible(task) or unit in task.support_units]
 
 
+def given(entry):
+    """推进中 40%, 40%, 受阻 or 进展: what an entry (a mapping) says of its task's state, in a few words."""
+    parts = [entry.get("status"), f"{entry['percent']:g}%" if "percent" in entry else None]
+    return " ".join(part for part in parts if part) or "进展"
+
+
 def resolve_section(ledger, text):
     """The id of the section named by its number or numeral (3 or 三); a usage error naming the choices."""
     for section in ledger.sections:

@@ -3,8 +3,9 @@ a new rule is a new function in a list, not a new branch in a long one.
 
 FILE_RULES(ledger) judge the task list, the unit registry and the config together and yield Problems.
 ENTRY_RULES(ledger, unit, item, journal) judge one journal item (the fields that passed the model; see
-models.read_journal) and yield (field, message) or (field, message, severity); their results are cached
-with the journal. CLOCK_RULES take today as well, and run on every load.
+models.read_journal) and return Problems that name the field but not yet the file and line (the loader
+places them); their results are cached with the journal. CLOCK_RULES take today as well, and run on
+every load.
 """
 
 from ledger.files.store import CONFIG, PROGRESS, TASKS, UNITS
@@ -92,57 +93,60 @@ FILE_RULES = [task_ids_unique, task_sections_exist, task_units_registered, task_
 
 
 # --- journal entries -------------------------------------------------------------------------------
+# each returns a list (most often empty): a province's ledger runs them some million times when it is first read
 
 def task_exists(ledger, unit, item, journal):
     if "task" in item and item["task"] not in ledger.tasks:
-        yield "task", f"任务序号 {item['task']} 不存在；有效序号为 {ranges(ledger.tasks)}"
+        return [fault("task", f"任务序号 {item['task']} 不存在；有效序号为 {ranges(ledger.tasks)}")]
+    return []
 
 
 def unit_responsible(ledger, unit, item, journal):
     task = ledger.tasks.get(item.get("task"))
     if task and unit not in ledger.responsible(task) and unit not in task.support_units:
-        yield "task", not_responsible(ledger, unit, task)
+        return [fault("task", not_responsible(ledger, unit, task))]
+    return []
 
 
 def metrics_known(ledger, unit, item, journal):
     task = ledger.tasks.get(item.get("task"))
-    if task is None:
-        return
+    if task is None or not item.get("actuals"):
+        return []
     targets = [target.name for target in task.targets]
-    for name in item.get("actuals", {}):
-        if name not in targets:
-            known = "、".join(targets) or "（这项任务没有数值指标）"
-            yield f"actuals.{name}", f"第 {task.id} 项任务没有名为“{name}”的指标；可用的指标：{known}"
+    known = "、".join(targets) or "（这项任务没有数值指标）"
+    return [fault(f"actuals.{name}", f"第 {task.id} 项任务没有名为“{name}”的指标；可用的指标：{known}")
+            for name in item["actuals"] if name not in targets]
 
 
 def date_in_period(ledger, unit, item, journal):
     plan = ledger.plan
-    for field in ("date", "corrects"):
-        if item.get(field) and not plan.start <= item[field] <= plan.end:
-            yield field, f"日期 {item[field]} 不在计划期（{plan.start} 至 {plan.end}）内；请填写计划期内的日期"
+    return [fault(field, f"日期 {item[field]} 不在计划期（{plan.start} 至 {plan.end}）内；请填写计划期内的日期")
+            for field in ("date", "corrects") if item.get(field) and not plan.start <= item[field] <= plan.end]
 
 
 def correction_names_an_entry(ledger, unit, item, journal):
     corrects = item.get("corrects")
     if not corrects or "task" not in item:
-        return
+        return []
     if (item["task"], corrects) not in journal:
-        yield "corrects", (f"本日志在 {corrects} 没有第 {item['task']} 项任务的条目；"
-                           "corrects 应为被更正的那一条的日期")
-    elif "date" in item and corrects > item["date"]:
-        yield "corrects", f"更正的是 {corrects} 的条目，却写在更早的 {item['date']}；更正条目的日期应为写更正的那一天"
+        return [fault("corrects", f"本日志在 {corrects} 没有第 {item['task']} 项任务的条目；"
+                                  "corrects 应为被更正的那一条的日期")]
+    if "date" in item and corrects > item["date"]:
+        return [fault("corrects", f"更正的是 {corrects} 的条目，却写在更早的 {item['date']}；"
+                                  "更正条目的日期应为写更正的那一天")]
+    return []
 
 
 def done_means_100(ledger, unit, item, journal):
     percent = item.get("percent")
     if item.get("status") == DONE and percent is not None and percent < 100:
-        yield "percent", f"状态为“已完成”但进度是 {percent:g}%；已完成的进度应为 100，否则请把状态改为“推进中”"
+        return [fault("percent", f"状态为“已完成”但进度是 {percent:g}%；已完成的进度应为 100，否则请把状态改为“推进中”")]
+    return []
 
 
 def cleared_not_given(ledger, unit, item, journal):
-    for field in item.get("clear", []):
-        if item.get(field) is not None:
-            yield "clear", f"同一条既给了“{field}”又清除它；请只留一个"
+    return [fault("clear", f"同一条既给了“{field}”又清除它；请只留一个")
+            for field in item.get("clear", ()) if item.get(field) is not None]
 
 
 ENTRY_RULES = [task_exists, unit_responsible, metrics_known, date_in_period, correction_names_an_entry,
@@ -151,19 +155,24 @@ ENTRY_RULES = [task_exists, unit_responsible, metrics_known, date_in_period, cor
 
 def date_not_future(ledger, unit, item, journal, today):
     if item.get("date") and item["date"] > today:
-        yield "date", f"日期 {item['date']} 晚于今天（{today}）；不能报送未来的进展"
+        return [fault("date", f"日期 {item['date']} 晚于今天（{today}）；不能报送未来的进展")]
+    return []
 
 
 CLOCK_RULES = [date_not_future]
 
 
 def judge(rules, ledger, unit, item, journal, *more):
-    """Every (field, message, severity) the rules find in one item."""
+    """Every Problem the rules find in one item (file and line left for the caller to place)."""
     found = []
     for rule in rules:
-        for problem in rule(ledger, unit, item, journal, *more):
-            found.append(problem if len(problem) == 3 else (*problem, "error"))
+        found += rule(ledger, unit, item, journal, *more)
     return found
+
+
+def fault(field, message):
+    """A problem with a field of a journal item, to be placed in its file and line by the loader."""
+    return Problem("", 0, message, field)
 
 
 # --- what the messages share -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from typing import NamedTuple
 
 from ledger.core import rules
 from ledger.core.load import with_journals
+from ledger.core.queries import given
 from ledger.core.state import state
 from ledger.files import journal, store, yamlio
 from ledger.files.models import entry_errors
@@ -24,6 +25,7 @@ class Appended(NamedTuple):
     now: object  # the task's state.TaskState as of the entry's date
     warnings: list  # Problems that did not stop the entry
     commit: object  # the new commit's short name, when asked to commit
+    subject: str  # the commit message's first line
     commit_error: object  # why the entry, written, was not committed (None: committed, or not asked to)
 
 
@@ -51,7 +53,7 @@ def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False):
         item = dict(entry)
         found = (rules.judge(rules.ENTRY_RULES, ledger, unit, item, originals)
                  + rules.judge(rules.CLOCK_RULES, ledger, unit, item, originals, today.isoformat()))
-        return [Problem("", 0, message, name) for name, message, severity in found if severity == ERROR]
+        return [problem for problem in found if problem.severity == ERROR]
 
     header = f"# {unit}工作进展日志。只在末尾追加新条目；已写入的条目不要修改，更正请追加一条新条目并说明。\n"
     try:
@@ -60,10 +62,11 @@ def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False):
         raise LedgerError(_refusal(error.problems, ledger.plan, dated, day)) from None
     except LedgerError as error:
         raise LedgerError(f"没有写入，日志保持原样：\n{error}") from None
-    name, failed = _commit(repo, relative, commit_message(unit, task, entry)) if repo else (None, None)
+    message = commit_message(unit, task, entry)
+    name, failed = _commit(repo, relative, message) if repo else (None, None)
     after = with_journals(ledger, ledger.units_of([task_id]) | {unit}, today.isoformat())
     now = next(s for s in state(after, day).tasks if s.id == task_id)
-    return Appended(relative, line, entry, task, unit, now, warnings, name, failed)
+    return Appended(relative, line, entry, task, unit, now, warnings, name, message.splitlines()[0], failed)
 
 
 def _reminders(ledger, task, unit, entry):
@@ -78,12 +81,6 @@ def _reminders(ledger, task, unit, entry):
 
 def commit_message(unit, task, entry):
     return f"进展({unit}): {task.id} {task.title} — {given(entry)}\n\n{yamlio.dump([entry])}"
-
-
-def given(entry):
-    """推进中 40%, 40%, 受阻 or 进展: what the entry says of the task's state, in a few words."""
-    parts = [entry.get("status"), f"{entry['percent']:g}%" if "percent" in entry else None]
-    return " ".join(part for part in parts if part) or "进展"
 
 
 def _ready_to_commit(root, relative):

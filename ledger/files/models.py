@@ -350,10 +350,14 @@ def read_journal(value, name):
         return [], [Problem(name, line, f"进展日志应为列表（每项以“- ”开头），实际是{_kind(value)}")]
     items, problems = [], []
     starts = value.item_lines
+    try:  # the usual journal is all valid: one call validates and dumps every entry
+        dumped = _JOURNAL.dump_python(_JOURNAL.validate_python(value))
+    except ValidationError:
+        dumped = None
     for index, raw in enumerate(value):
         end = starts[index + 1] if index + 1 < len(starts) else None
         try:
-            item = Entry.model_validate(raw).model_dump()
+            item = dumped[index] if dumped else Entry.model_validate(raw).model_dump()
             item["valid"] = True
         except ValidationError as error:
             found = _errors(error, raw, name, Entry, starts[index])
@@ -366,6 +370,9 @@ def read_journal(value, name):
         item["line"], item["end"] = starts[index], end
         items.append(item)
     return items, problems
+
+
+_JOURNAL = TypeAdapter(list[Entry])
 
 
 def entry_errors(entry):

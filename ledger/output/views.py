@@ -1,6 +1,6 @@
 """What each command shows, as text: records and columns handed to the shared renderer."""
 
-from ledger.core.update import commit_message, given
+from ledger.core.queries import given
 from ledger.output.render import Column, as_json, lines, percent, render, units
 from ledger.vocab import LIGHT_NAMES
 
@@ -148,6 +148,6 @@ def appended(done):
             else f"{units(now.responsible)}还没有报送")
     out.append(f"截至 {done.entry['date']}，第 {done.task.id} 项：{now.light}（{said}，序时进度 {percent(now.elapsed)}）")
     if done.commit:
-        out.append(f"已提交 {done.commit}：{commit_message(done.unit, done.task, done.entry).splitlines()[0]}")
+        out.append(f"已提交 {done.commit}：{done.subject}")
     return lines(out)
 
