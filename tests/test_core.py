@@ -308,3 +308,14 @@ def test_load_is_complete_and_immutable():
         ledger.entries = ()
     with pytest.raises(TypeError):
         ledger.tasks[9] = None
+
+
+def test_records_hold_what_the_models_declare():
+    """The pydantic models declare the fields; the records the program uses hold the same, in the same order."""
+    from ledger.files import models, records
+
+    extra = {"Task": ("line", "lines"), "Unit": ("line", "lines"), "Section": ("line", "lines"),
+             "Entry": ("unit", "file", "line", "end")}
+    for name in ("Plan", "Section", "Target", "Task", "Unit", "Config", "Entry"):
+        declared = tuple(getattr(models, name).model_fields) + extra.get(name, ())
+        assert getattr(records, name)._fields == declared, name
