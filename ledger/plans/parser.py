@@ -206,7 +206,8 @@ class _Reader:
                 return self._section(line)
             self.group = line if line.number in self.parents else None
             if self.group:
-                return self._aside(line, GROUP, GROUP)
+                framed = self.sections and self.sections[-1]["frame"]
+                return self._aside(line, FRAMED, FRAMED) if framed else self._aside(line, GROUP, GROUP)
         if level is not None and level <= tasks:  # a task, or a heading above the tasks with none beneath it
             self._close()
             if not self.sections:  # tasks before any section, or a plan without sections
