@@ -8,7 +8,7 @@ import json
 import os
 import re
 
-from ledger.files.journal import WRITE_FAILURES, _pause, _sync_folder, _umask, atomic_write
+from ledger.files.journal import WRITE_FAILURES, atomic_write, pause, sync_folder, umask
 from ledger.files.store import DATA, UNITS, validate_bytes
 from ledger.files.yamlio import dump
 from ledger.vocab import LedgerError
@@ -82,11 +82,11 @@ def commit(root, files):
             path.parent.mkdir(parents=True, exist_ok=True)
             staged.append(_stage(path))
             _write_synced(staged[-1], data, path)
-        _pause("staged")
+        pause("staged")
         note = {relative: hashlib.sha256(data).hexdigest() for relative, data in files.items()}
         relative = PENDING
-        atomic_write(root / PENDING, json.dumps(note, ensure_ascii=False).encode(), lambda: _pause("noting"))
-        _sync_folder(root / DATA)
+        atomic_write(root / PENDING, json.dumps(note, ensure_ascii=False).encode(), lambda: pause("noting"))
+        sync_folder(root / DATA)
     except BaseException as error:
         for stage in staged:
             with contextlib.suppress(OSError):
@@ -97,7 +97,7 @@ def commit(root, files):
             raise LedgerError(f"无法写入 {relative}（{code or type(error).__name__}）：{reason}；"
                               "没有写入任何文件，台账保持原样") from None
         raise
-    _pause("committed")
+    pause("committed")
     finish(root, files)
 
 
@@ -123,12 +123,12 @@ def finish(root, names):
         path, stage = root / relative, _stage(root / relative)
         if stage.exists() and _digest(stage) == digest:
             os.replace(stage, path)
-            _sync_folder(path.parent)
+            sync_folder(path.parent)
             done.append(relative)
-            _pause("renamed")
+            pause("renamed")
     if note is not None:
         note_path.unlink()
-        _sync_folder(note_path.parent)
+        sync_folder(note_path.parent)
     for relative in names:  # stages of an import killed before its commit point: never part of any file
         with contextlib.suppress(FileNotFoundError):
             _stage(root / relative).unlink()
@@ -155,7 +155,7 @@ def _digest(path):
 
 def _write_synced(path, data, target):
     """Writes data to path and flushes it to disk, with the mode target has (or the umask's)."""
-    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
+    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~umask()
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
     with os.fdopen(descriptor, "wb") as out:
         out.write(data)
