@@ -48,16 +48,10 @@ def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False):
     warnings = _reminders(ledger, task, unit, entry)
 
     def accept(items):
-        originals = {(item["task"], item["date"]) for item in items
-                     if "task" in item and "date" in item and not item.get("corrects")}
-        item = dict(entry)
-        found = (rules.judge(rules.ENTRY_RULES, ledger, unit, item, originals)
-                 + rules.judge(rules.CLOCK_RULES, ledger, unit, item, originals, today.isoformat()))
-        return [problem for problem in found if problem.severity == ERROR]
+        return refusals(ledger, unit, entry, items, today)
 
-    header = f"# {unit}工作进展日志。只在末尾追加新条目；已写入的条目不要修改，更正请追加一条新条目并说明。\n"
     try:
-        line = journal.append(path, yamlio.dump([entry]), header, accept)
+        line = journal.append(path, yamlio.dump([entry]), journal_header(unit), accept)
     except journal.Refused as error:
         raise LedgerError(_refusal(error.problems, ledger.plan, dated, day)) from None
     except LedgerError as error:
@@ -67,6 +61,22 @@ def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False):
     after = with_journals(ledger, ledger.units_of([task_id]) | {unit}, today.isoformat())
     now = next(s for s in state(after, day).tasks if s.id == task_id)
     return Appended(relative, line, entry, task, unit, now, warnings, name, message.splitlines()[0], failed)
+
+
+def refusals(ledger, unit, entry, items, today):
+    """The errors that forbid appending entry to unit's journal, whose items (models.read_journal) are these
+    inside its lock: the entry rules and the clock rules, as for every entry read."""
+    originals = {(item["task"], item["date"]) for item in items
+                 if "task" in item and "date" in item and not item.get("corrects")}
+    item = dict(entry)
+    found = (rules.judge(rules.ENTRY_RULES, ledger, unit, item, originals)
+             + rules.judge(rules.CLOCK_RULES, ledger, unit, item, originals, today.isoformat()))
+    return [problem for problem in found if problem.severity == ERROR]
+
+
+def journal_header(unit):
+    """The comment a new journal starts with."""
+    return f"# {unit}工作进展日志。只在末尾追加新条目；已写入的条目不要修改，更正请追加一条新条目并说明。\n"
 
 
 def _reminders(ledger, task, unit, entry):

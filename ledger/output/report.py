@@ -8,7 +8,8 @@ from ledger.vocab import GREEN, LIGHT, NO_PERCENT, PACE_COLOURS, PACE_LABELS, RE
 
 PACES = PACE_LABELS  # key -> label, in the order the bulletin lists them
 
-FORMATS = ("markdown", "html", "text")
+# format -> the extensions of -o that pick it (docx is written by output/word.py)
+FORMATS = {"markdown": (".md", ".markdown"), "html": (".html", ".htm"), "text": (".txt",), "docx": (".docx",)}
 HEADINGS = ("一、总体情况", "二、分部分推进情况", "三、各牵头单位推进情况", "四、落后和逾期任务",
             "五、未按时报送的单位", "六、数值指标")
 PACE_NOTE = ("口径：已完成＝状态为已完成；逾期＝过了完成时限仍未完成（报送过与否都算）；落后＝黄灯或红灯；"
