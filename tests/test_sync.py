@@ -81,12 +81,17 @@ def test_ten_clerks_of_one_unit_sync_at_the_same_time_and_every_entry_lands(tmp_
     assert len(status["entries"]) == 10
 
 
-def test_sync_refuses_an_edited_entry_and_commits_and_pushes_nothing(tmp_path):
+def synced_then_edited(tmp_path):
+    """(li's clone, the commit it pushed): one entry synced, then edited in the working tree."""
     (li,) = clones(tmp_path, LI)
     assert update(li, 1, "--date", "2023-03-01", "-n", "造林 100 亩").code == 0
     assert sync(li).code == 0
-    before = head(li)
     write(li / J, (li / J).read_text(encoding="utf-8").replace("造林 100 亩", "造林 200 亩"))
+    return li, head(li)
+
+
+def test_sync_refuses_an_edited_entry_and_commits_and_pushes_nothing(tmp_path):
+    li, before = synced_then_edited(tmp_path)
     assert update(li, 1, "--date", "2023-03-02", "-n", "补植").code == 0
     assert sync(li) == (1, "", (
         "没有提交，也没有推送：\n"
@@ -162,3 +167,14 @@ def test_the_hubs_refusal_comes_back_in_chinese_and_the_commit_stays(tmp_path):
         "什么都没有写入中央仓库。改正后再推送；已写入的条目不能改动或删除，更正请用 ledger update --corrects 追加一条。\n"
         "你的提交还在本地，没有丢失；改正后再运行 ledger sync\n")
     assert git(roads, "log", "-1", "--format=%s") == "进展(县林业局): 2 修路 — 进展\n"
+
+
+def test_sync_does_not_push_an_edit_committed_past_the_hook(tmp_path):
+    li, pushed = synced_then_edited(tmp_path)
+    git(li, "commit", "-qam", "改了旧条目", "--no-verify")
+    assert sync(li) == (1, "", (
+        "要推送的提交里有不该推送的改动，没有推送（你的提交都在本地）：\n"
+        f"{J}:2: 已写入的条目被修改（原第 2 行起）：改前“progress: 造林 100 亩”，改后“progress: 造林 200 亩”；"
+        "日志只能追加，更正请追加一条新条目（update --corrects）\n"
+        "已写入的条目只能追加；如果是办公室改了任务清单，请把这段说明发给办公室\n"))
+    assert git(tmp_path / "central.git", "rev-parse", "main").strip() == pushed

@@ -16,7 +16,7 @@ from ledger.core import journals
 from ledger.core.load import load_files
 from ledger.files import git
 from ledger.files.journal import atomic_write
-from ledger.files.store import CONFIG, PROGRESS, TASKS, UNITS
+from ledger.files.store import CONFIG, TASKS, UNITS
 from ledger.vocab import ERROR, LedgerError, Problem
 
 # the variable each hosting layer names the pusher in, first found wins; else the system account

@@ -32,9 +32,17 @@ def sync(root, today, say):
         fetched = repo.call("fetch", "-q", remote)
         if fetched[0]:
             raise LedgerError(f"无法从 {remote} 取回（{_said(fetched[2])}）；没有推送。检查网络后再运行 ledger sync")
-        theirs = repo.commit_of(f"refs/remotes/{remote}/{branch}")
-        if theirs and not repo.is_ancestor(theirs, "HEAD"):
-            _merge(repo, root, theirs, upstream, today, say)
+        theirs, before = repo.commit_of(f"refs/remotes/{remote}/{branch}"), repo.commit_of("HEAD")
+        merged = bool(theirs) and not repo.is_ancestor(theirs, "HEAD")
+        if merged:
+            _merge(repo, theirs, upstream, say)
+        wrong = _outgoing(repo, root, theirs or repo.empty_tree(), today)
+        if wrong:
+            if merged:
+                repo.run("reset", "-q", "--keep", before)
+            undone = f"已撤销刚才的合并，{UNDONE}" if merged else "你的提交都在本地"
+            raise LedgerError(f"要推送的提交里有不该推送的改动，没有推送（{undone}）：\n" + "\n".join(map(str, wrong))
+                              + "\n已写入的条目只能追加；如果是办公室改了任务清单，请把这段说明发给办公室")
         ahead = int(repo.run("rev-list", "--count", f"{theirs}..HEAD" if theirs else "HEAD").decode())
         if not ahead:
             say(f"已与 {upstream} 一致，没有要推送的提交")
@@ -124,33 +132,35 @@ def _as_written(entry):
     return {key: value for key, value in fields.items() if value not in (None, {}, [])}
 
 
-def _merge(repo, root, theirs, upstream, today, say):
-    """Merges theirs into HEAD through the journal merge driver, then checks what HEAD adds to theirs; undoes
-    the merge (LedgerError) when it cannot be made or what it makes is not valid."""
-    before = repo.commit_of("HEAD")
+def _merge(repo, theirs, upstream, say):
+    """Merges theirs into HEAD through the journal merge driver; LedgerError, the clone as it was, when it cannot."""
     count = repo.run("rev-list", "--count", f"HEAD..{theirs}").decode().strip()
     driver = setup_repo.command("merge-journal", "%O", "%A", "%B", "%L", "%P")
     code, out, err = repo.call("-c", f"merge.{setup_repo.DRIVER}.driver={driver}", "merge", "-q", "--no-edit",
                                "-m", f"合并 {upstream}（ledger sync）", theirs)
     if code:
         conflicted = repo.run("diff", "--name-only", "-z", "--diff-filter=U").split(b"\0")
+        files = "、".join(path.decode("utf-8", "replace") for path in conflicted if path)
         if repo.succeeds("rev-parse", "-q", "--verify", "MERGE_HEAD"):
             repo.run("merge", "--abort")
-        files = "、".join(path.decode("utf-8", "replace") for path in conflicted if path)
-        raise LedgerError(f"合并 {upstream} 的 {count} 个新提交时有冲突{f'（{files}）' if files else ''}，"
-                          f"已放弃这次合并，{UNDONE}。\n{_said(err + out)}\n请把这段说明发给办公室")
+            raise LedgerError(f"合并 {upstream} 的 {count} 个新提交时有冲突{f'（{files}）' if files else ''}，"
+                              f"已放弃这次合并，{UNDONE}。\n{_said(err + out)}\n请把这段说明发给办公室")
+        raise LedgerError(f"git 没有合并 {upstream} 的 {count} 个新提交（什么都没有改）：\n{_said(err + out)}\n"
+                          "多半是工作区或暂存区里有别的改动挡住了合并；提交或撤销它们后再运行 ledger sync")
+    say(f"已合并 {upstream} 的 {count} 个新提交（日志按条目合并）")
+
+
+def _outgoing(repo, root, theirs, today):
+    """What HEAD would push on top of theirs that must not be pushed: written entries edited or removed,
+    new entries that are not valid (against the task list HEAD has)."""
     changed = _journals_between(repo, theirs)
     wrong = [problem for path in changed
              for problem in journals.append_only(path, repo.blob(theirs, path), repo.blob("HEAD", path))]
-    if not wrong:
-        ledger = load(root, today=today, units={PurePosixPath(path).stem for path in changed})
-        wrong = [problem for path in changed
-                 for problem in journals.new_entry_errors(ledger, path, repo.blob(theirs, path), repo.blob("HEAD", path))]
-    if wrong:
-        repo.run("reset", "-q", "--keep", before)
-        raise LedgerError(f"合并 {upstream} 之后，本地的条目有问题（也许办公室改了任务清单），已撤销这次合并，{UNDONE}：\n"
-                          + "\n".join(map(str, wrong)))
-    say(f"已合并 {upstream} 的 {count} 个新提交（日志按条目合并）")
+    if wrong or not changed:
+        return wrong
+    ledger = load(root, today=today, units={PurePosixPath(path).stem for path in changed})
+    return [problem for path in changed
+            for problem in journals.new_entry_errors(ledger, path, repo.blob(theirs, path), repo.blob("HEAD", path))]
 
 
 def _journals_between(repo, theirs):

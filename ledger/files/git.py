@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from ledger.files.store import CONFIG, DATA, MAX_FILE, PROGRESS, TASKS, UNITS
+from ledger.files.store import DATA, MAX_FILE, PROGRESS
 from ledger.vocab import LedgerError, Problem
 
 BLAME_HEADER = re.compile(rb"^([0-9a-f]{40,64}) \d+ (\d+)(?: \d+)?$")
