@@ -1,6 +1,7 @@
 """The `ledger` command line: options in, core calls, rendered output out."""
 
 import datetime as dt
+import io
 import os
 import re
 import shutil
@@ -9,10 +10,12 @@ from typing import List, Optional
 
 import typer
 
+from ledger.shell import Group
 from ledger.vocab import FORMATS_HELP, LIGHT_NAMES, STATUSES, LedgerError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  rich_markup_mode=None, help="工作台账：任务清单、进展日志、序时进度与红黄绿灯。")
+app = typer.Typer(cls=Group, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 240, "max_content_width": 240},
+                  help="工作台账：任务清单、进展日志、序时进度与红黄绿灯。")
 ROOT = {"given": None}
 
 
@@ -29,14 +32,18 @@ UnitOption = typer.Option(None, "--unit", "-u", help="单位全称或简称")
 MACHINE = ("json", "csv")
 
 
-@app.callback()
-def _options(root: Optional[str] = typer.Option(None, "--root", help="台账目录（含 data/），也可用环境变量 LEDGER_ROOT"),
-             version: bool = typer.Option(False, "--version", help="显示版本")):
-    ROOT["given"] = root
-    if version:
+def _version(shown):
+    if shown:
         from ledger import __version__  # noqa: PLC0415
         print(f"ledger {__version__}")
         raise typer.Exit()
+
+
+@app.callback()
+def _options(root: Optional[str] = typer.Option(None, "--root", metavar="目录",
+                                                help="台账目录（含 data/），也可用环境变量 LEDGER_ROOT；可写在命令名前后"),
+             version: bool = typer.Option(False, "--version", "-V", is_eager=True, callback=_version, help="显示版本")):
+    ROOT["given"] = root
 
 
 def _date(text, option):
@@ -88,8 +95,16 @@ def _screen():
     return Screen(int(os.environ.get("COLUMNS", 0) or 160), False)
 
 
+class PipeClosed(Exception):
+    """The reader of stdout (head, a pager) has closed it: a normal end. Not an OSError, which typer would
+    turn into exit code 1."""
+
+
 def _out(text):
-    sys.stdout.write(text)
+    try:
+        sys.stdout.write(text)
+    except BrokenPipeError:
+        raise PipeClosed from None
 
 
 def _warn(ledger, state=None, fmt=None):
@@ -212,23 +227,41 @@ def units(as_of: Optional[str] = AsOf, fmt: str = Format):
     _warn(ledger, now, fmt)
 
 
-OUTPUT_HELP = "写入这个文件（先写临时文件再原子替换）"
+OUTPUT_HELP = "写入这个文件（先写临时文件再原子替换；符号链接写到它指向的文件）；- 表示标准输出"
 
 
 def _save(output, data):
-    """Writes data to the file output names, atomically; an unwritable path is a usage error."""
+    """Writes data to the file output names (stdout for -); an unwritable path is a usage error."""
     from pathlib import Path  # noqa: PLC0415
 
-    from ledger.files.journal import atomic_write  # noqa: PLC0415
+    from ledger.files.journal import write_out  # noqa: PLC0415
+    from ledger.vocab import os_reason  # noqa: PLC0415
 
+    if output == "-":
+        _out_bytes(data)
+        return
     try:
-        atomic_write(Path(output), data)
+        write_out(Path(output), data)
+    except BrokenPipeError:  # -o /dev/stdout into a pipe whose reader has what it wanted
+        raise PipeClosed from None
     except OSError as error:
         import errno  # noqa: PLC0415
 
-        why = {errno.ENOENT: "所在目录不存在", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
-               errno.EISDIR: "这是一个目录"}.get(error.errno, error.strerror or str(error))
+        why = "所在目录不存在" if error.errno == errno.ENOENT else os_reason(error)
         raise LedgerError(f"无法写入“{output}”：{why}；请换一个可写的文件路径", usage=True) from None
+
+
+def _out_bytes(data):
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a stream of text (tests capture stdout so)
+        _out(data.decode("utf-8"))
+        return
+    try:
+        sys.stdout.flush()
+        buffer.write(data)
+        buffer.flush()
+    except BrokenPipeError:
+        raise PipeClosed from None
 
 
 @app.command()
@@ -245,7 +278,8 @@ def report(as_of: Optional[str] = AsOf,
     text = writer.write(bulletin.bulletin(ledger, state.state(ledger, day)), fmt)
     if output:
         _save(output, text.encode("utf-8"))
-        print(f"已写入 {output}：截至 {day} 的调度通报（{fmt}）")
+        if output != "-":
+            print(f"已写入 {output}：截至 {day} 的调度通报（{fmt}）")
     else:
         _out(text)
     _warn(ledger)
@@ -259,14 +293,19 @@ def export(output: str = typer.Option(..., "--output", "-o", help=OUTPUT_HELP),
     from ledger.core import state  # noqa: PLC0415
     from ledger.output import export as exporter  # noqa: PLC0415
 
+    if output == "-" and not fmt:
+        raise LedgerError(f"输出到标准输出（-o -）时请用 --format 指定格式：{'、'.join(exporter.FORMATS)}", usage=True)
     fmt = fmt or output.rsplit(".", 1)[-1].lower()
+    if output == "-" and fmt == "xlsx" and sys.stdout.isatty():
+        raise LedgerError("xlsx 是二进制文件，不能显示在终端上；请用 -o 文件名，或把标准输出重定向到文件", usage=True)
     if fmt not in exporter.FORMATS:
         raise LedgerError(f"未知的导出格式“{fmt}”；请用 --format 指定：{'、'.join(exporter.FORMATS)}", usage=True)
     ledger, day = _load(), _as_of(as_of)
     now = state.state(ledger, day)
     content = exporter.sheets(ledger, now, _unit(ledger, unit))
     _save(output, exporter.write(content, fmt))
-    print(f"已写入 {output}：{len(content['tasks'])} 项任务，{len(content['units'])} 个单位（截至 {day}）")
+    if output != "-":
+        print(f"已写入 {output}：{len(content['tasks'])} 项任务，{len(content['units'])} 个单位（截至 {day}）")
     _warn(ledger, now, "json")
 
 
@@ -377,21 +416,6 @@ def import_plan(document: str = typer.Argument(..., help="计划文件：.txt（
     _out(shown.outcome(imported))
 
 
-USAGE_WORDS = ((r"No such option: (\S+)", r"没有这个选项：\1"),
-               (r"Missing option '(.+?)'(?: / '.+?')*\.?", r"缺少选项 \1"),
-               (r"Missing argument '(.+?)'", r"缺少参数 \1"),
-               (r"Invalid value for '(.+?)': '(.*?)' is not a valid (integer|float).*", r"\1 的值“\2”不是有效的数字"),
-               (r"Got unexpected extra arguments? \((.*)\)", r"多余的参数：\1"),
-               (r"Option '(.+?)' requires an argument.", r"选项 \1 需要一个值"),
-               (r"No such command '(.+?)'.", r"没有这个命令：\1"))
-
-
-def _usage_message(message):
-    for pattern, chinese in USAGE_WORDS:
-        message = re.sub(pattern, chinese, message)
-    return message
-
-
 def _error(message):
     """Prints message to stderr, terminal-safe: messages quote what users typed and what files hold."""
     from ledger.output.render import clean  # noqa: PLC0415
@@ -400,23 +424,61 @@ def _error(message):
 
 
 def main():
-    """Runs the app: Chinese messages and exit codes 0 fine, 1 problems found, 2 usage errors."""
+    """Runs the app. Exit codes: 0 done (a closed pipe included), 1 problems found, 2 usage errors,
+    3 an internal error, 130 interrupted (Ctrl-C)."""
+    import signal  # noqa: PLC0415
+
+    from ledger import shell  # noqa: PLC0415
+
+    for info in app.registered_commands:  # every command's help in Chinese, whoever added it
+        if info.cls in (None, shell.TyperCommand):
+            info.cls = shell.Command
+    # Ctrl-C raises KeyboardInterrupt while a command runs, so that writes clean up after themselves
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        code = app(standalone_mode=False)
+        code = app(args=shell.arguments(sys.argv[1:]), prog_name="ledger", standalone_mode=False)
+        sys.stdout.flush()
+        if code == 130:  # typer turns an interrupt in its own parsing into this code
+            _error("已中断。")
     except LedgerError as error:
         _error(error)
         code = 2 if error.usage else 1
     except KeyboardInterrupt:
+        _error("已中断。")
         code = 130
+    except (BrokenPipeError, PipeClosed):  # the reader (head, a pager) has what it wanted: a normal end
+        _quiet_stdout()
+        code = 0
     except Exception as error:  # noqa: BLE001 - click's usage errors, and the last line against tracebacks
-        if hasattr(error, "format_message") and hasattr(error, "exit_code"):
-            names = {c.name or c.callback.__name__ for c in app.registered_commands}
-            command = next((f"{arg} " for arg in sys.argv[1:] if arg in names), "")
-            _error(f"用法错误：{_usage_message(error.format_message())}\n运行 ledger {command}--help 查看用法。")
-            code = error.exit_code
-        else:
-            if os.environ.get("LEDGER_DEBUG"):
-                raise
-            _error(f"ledger 内部错误（{type(error).__name__}: {error}）；请把这条信息和所用命令报告给维护者。")
-            code = 3
+        code = _usage_or_internal(error)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     sys.exit(code or 0)
+
+
+def _quiet_stdout():
+    """Points stdout at the null device, so that Python's last flush does not fail on the closed pipe."""
+    import contextlib  # noqa: PLC0415
+
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _usage_or_internal(error):
+    """The exit code for an exception no command handled: click's usage errors are said in Chinese (2)."""
+    from typer._click.exceptions import NoArgsIsHelpError  # noqa: PLC0415
+
+    from ledger import shell  # noqa: PLC0415
+
+    if isinstance(error, NoArgsIsHelpError):  # `ledger` alone: its help, as `ledger --help` shows it
+        _out(error.ctx.get_help() + "\n")
+        return 0
+    if hasattr(error, "format_message") and hasattr(error, "exit_code"):
+        names = {c.name or c.callback.__name__ for c in app.registered_commands} | {"import"}
+        command = next((f"{arg} " for arg in sys.argv[1:] if arg in names), "")
+        _error(f"用法错误：{shell.usage_message(error.format_message())}\n运行 ledger {command}--help 查看用法。")
+        return error.exit_code
+    if os.environ.get("LEDGER_DEBUG"):
+        raise error
+    _error(f"ledger 内部错误（{type(error).__name__}: {error}）；请把这条信息和所用命令报告给维护者。")
+    return 3

@@ -116,6 +116,24 @@ FORMATS_HELP = "输出格式：table（默认）、csv、json，或任意 tabula
 
 ERROR, WARNING = "error", "warning"
 
+# what an operating system's error means for the person at the keyboard, by errno name
+OS_ERRORS = {
+    "ENOENT": "文件或所在目录不存在", "ENOTDIR": "路径中有一段不是目录", "EISDIR": "这是一个目录",
+    "EACCES": "没有权限", "EPERM": "没有权限", "EROFS": "所在的文件系统是只读的", "ENOSPC": "磁盘已满",
+    "EDQUOT": "超出磁盘配额", "EFBIG": "文件大小超出系统限制", "ELOOP": "符号链接太多或成环",
+    "ENAMETOOLONG": "文件名太长", "EBUSY": "正被占用", "EIO": "设备读写出错", "ENXIO": "设备不存在，或管道没有读取端",
+    "EPIPE": "读取端已关闭", "EEXIST": "已经存在",
+}
+
+
+def os_reason(error):
+    """An OSError in Chinese, with its code: 文件或所在目录不存在（ENOENT）."""
+    import errno  # noqa: PLC0415
+
+    name = errno.errorcode.get(error.errno, "")
+    said = OS_ERRORS.get(name) or error.strerror or str(error)
+    return f"{said}（{name or type(error).__name__}）"
+
 
 class Problem(NamedTuple):
     """One thing wrong in the ledger's files or in what a user asked: where, which field, what, how bad."""

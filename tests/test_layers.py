@@ -9,7 +9,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "ledger"
 # lowest first; a module may import its own layer and any lower one
 LAYERS = {"ledger.vocab": 0, "ledger.files": 1, "ledger.plans": 2, "ledger.core": 3, "ledger.output": 4,
-          "ledger.cli": 5, "ledger.__main__": 5, "ledger.__init__": 5}
+          "ledger.cli": 5, "ledger.shell": 5, "ledger.__main__": 5, "ledger.__init__": 5}
 MODULES = sorted(PACKAGE.rglob("*.py"))
 
 

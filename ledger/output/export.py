@@ -10,7 +10,7 @@ from ledger.core.bulletin import by_unit
 from ledger.core.queries import select
 from ledger.output.render import flat, percent
 from ledger.plans.annotations import trailing
-from ledger.vocab import LIGHT
+from ledger.vocab import LIGHT, LedgerError
 
 FORMATS = ("xlsx", "csv", "json")
 
@@ -100,8 +100,34 @@ def workbook(content):
         if light.value in LIGHT_FILLS:
             _colour(light, *LIGHT_FILLS[light.value])
     _sheet(book.create_sheet("按单位汇总"), f"{content['title']} · 按单位汇总", UNIT_FIELDS, content["units"])
-    out = io.BytesIO()
-    book.save(out)
+    return _saved(book)
+
+
+def _saved(book):
+    """The workbook's bytes. openpyxl writes each sheet to a temporary file first: a LedgerError says so when
+    it cannot (no writable temporary folder, a full disk, a file size limit)."""
+    import gc  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from lxml.etree import SerialisationError  # noqa: PLC0415 - how openpyxl's writer reports a failed write
+
+    from ledger.vocab import os_reason  # noqa: PLC0415
+
+    out, failed = io.BytesIO(), None
+    # a writer abandoned by the failure fails once more when collected: that second report is not news
+    hook, sys.unraisablehook = sys.unraisablehook, lambda unraisable: None
+    try:
+        book.save(out)
+    except OSError as error:
+        failed = os_reason(error)
+    except SerialisationError as error:
+        failed = str(error)
+    finally:
+        gc.collect()
+        sys.unraisablehook = hook
+    if failed:
+        raise LedgerError(f"无法生成 xlsx：openpyxl 写临时文件失败（{failed}）；请检查临时目录（环境变量 TMPDIR）是否"
+                          "存在、可写、有空间，以及文件大小限制（ulimit -f）")
     return out.getvalue()
 
 

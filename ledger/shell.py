@@ -1,0 +1,104 @@
+"""The command line's own words and manners, beside cli.py: help and usage errors in Chinese over typer's
+English, --root accepted after the command, shell completion of task numbers, units and choices."""
+
+import re
+
+from typer.core import TyperCommand, TyperGroup  # noqa: F401 - cli.py asks which commands are typer's own
+
+# typer's vendored click has no translations: its help text is rewritten, phrase by phrase
+HELP_WORDS = (
+    (r"(?m)^Usage: ", "用法："), (r"\[OPTIONS\]", "[选项]"), (r"COMMAND \[ARGS\]\.\.\.", "命令 [参数]..."),
+    (r"(?m)^Options:$", "选项："), (r"(?m)^Arguments:$", "参数："), (r"(?m)^Commands:$", "命令："),
+    (r"Show this message and exit\.", "显示这段帮助并退出"),
+    (r"Install completion for the current shell\.", "为当前的 shell 安装命令补全（bash、zsh、fish）"),
+    (r"Show completion for the current shell, to copy it or customize the installation\.",
+     "显示当前 shell 的补全脚本，可复制或自行安装"),
+    (r"\[default: (.*?)\]", r"[默认：\1]"), (r"\[required\]", "[必填]"),
+    (r"<str>|<text>|TEXT", "文字"), (r"<int>|INTEGER", "整数"), (r"<float>|FLOAT", "数值"),
+)
+# click's usage errors, as the person at the keyboard should read them
+USAGE_WORDS = (
+    (r"No such option: (\S+?)\.?(?: Did you mean (\S+?)\?)?(?: \(Possible options: (.*)\))?$",
+     lambda m: f"没有这个选项：{m[1]}" + (f"；是不是 {m[2]}？" if m[2] else "")
+     + (f"；可能是：{m[3]}" if m[3] else "")),
+    (r"Missing option '(.+?)'(?: / '.+?')*\.?", r"缺少选项 \1"),
+    (r"Missing argument '(.+?)'\.?", r"缺少参数 \1"),
+    (r"Missing command\.?", "缺少命令"),
+    (r"Invalid value for '(.+?)': '(.*?)' is not a valid (?:integer|int)\.?", r"\1 的值“\2”不是整数"),
+    (r"Invalid value for '(.+?)': '(.*?)' is not a valid float\.?", r"\1 的值“\2”不是数值"),
+    (r"Invalid value for '(.+?)': '(.*?)' is not one of (.*?)\.?$", r"\1 的值“\2”不在可选范围内：\3"),
+    (r"Invalid value for '(.+?)': (.*)", r"\1 的值不对：\2"),
+    (r"Got unexpected extra arguments? \((.*)\)", r"多余的参数：\1"),
+    (r"Option '(.+?)' requires an argument\.?", r"选项 \1 需要一个值"),
+    (r"Option '(.+?)' does not take a value\.?", r"选项 \1 不带值"),
+    (r"No such command '(.+?)'\.?(?: Did you mean (.*)\?)?", lambda m: f"没有这个命令：{m[1]}"
+     + (f"；是不是 {m[2]}？" if m[2] else "")),
+)
+# the names typer gives arguments in usage lines, as the help shows them
+ARGUMENT_NAMES = {"task": "序号", "rev": "版本", "folder": "目录", "document": "计划文件"}
+
+
+def chinese(text, words=HELP_WORDS):
+    for pattern, replacement in words:
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
+def usage_message(message):
+    """click's usage error message in Chinese."""
+    for name, chinese_name in ARGUMENT_NAMES.items():
+        message = message.replace(f"'{name}'", f"'{chinese_name}'")
+    return chinese(message, USAGE_WORDS).replace("'", "")
+
+
+def help_text(text):
+    """typer's help text in Chinese, the columns aligned by display width (a Chinese character takes two)."""
+    from rich.cells import cell_len  # noqa: PLC0415
+
+    lines = chinese(text).split("\n")
+    rows = [re.fullmatch(r"(  \S.*?)(\s{2,})(\S.*)", line) for line in lines]
+    width = max((cell_len(row[1]) for row in rows if row), default=0)
+    return "\n".join(f"{row[1]}{' ' * (width - cell_len(row[1]) + 2)}{row[3]}" if row else line
+                     for line, row in zip(lines, rows))
+
+
+class Command(TyperCommand):
+    """A command whose help is in Chinese."""
+
+    def get_help(self, ctx):
+        return help_text(super().get_help(ctx))
+
+    def get_usage(self, ctx):
+        return chinese(super().get_usage(ctx))
+
+
+class Group(TyperGroup):
+    """The ledger command itself, its help in Chinese, its commands in the order they were written."""
+
+    def get_help(self, ctx):
+        return help_text(super().get_help(ctx))
+
+    def get_usage(self, ctx):
+        return chinese(super().get_usage(ctx))
+
+
+# options of the ledger command itself that a user may also write after the command's name
+GLOBAL_OPTIONS = ("--root",)
+
+
+def arguments(args):
+    """args with --root moved before the command when written after it (`ledger status --root DIR`)."""
+    args, moved, index = list(args), [], 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            break
+        if index and arg in GLOBAL_OPTIONS and index + 1 < len(args):
+            moved += args[index:index + 2]
+            del args[index:index + 2]
+            continue
+        if index and arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg:
+            moved.append(args.pop(index))
+            continue
+        index += 1
+    return moved + args
