@@ -11,6 +11,11 @@ from typing import List, Optional
 import typer
 
 from ledger.shell import Group
+from ledger.shell import complete_formats as _complete_formats
+from ledger.shell import complete_lights as _complete_lights
+from ledger.shell import complete_statuses as _complete_statuses
+from ledger.shell import complete_tasks as _complete_tasks
+from ledger.shell import complete_units as _complete_units
 from ledger.vocab import FORMATS_HELP, LIGHT_NAMES, STATUSES, LedgerError
 
 app = typer.Typer(cls=Group, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
@@ -25,10 +30,11 @@ def _format(value):
     return check_format(value)
 
 
-AsOf = typer.Option(None, "--as-of", help="按哪一天计算（YYYY-MM-DD），默认今天")
+AsOf = typer.Option(None, "--as-of", metavar="日期", help="按哪一天计算（YYYY-MM-DD），默认今天")
 # the output options every listing command shares: checked here, once, before the command runs
-Format = typer.Option("table", "--format", "-f", help=FORMATS_HELP, callback=_format)
-UnitOption = typer.Option(None, "--unit", "-u", help="单位全称或简称")
+Format = typer.Option("table", "--format", "-f", metavar="格式", help=FORMATS_HELP, callback=_format,
+                      autocompletion=_complete_formats)
+UnitOption = typer.Option(None, "--unit", "-u", metavar="单位", help="单位全称或简称", autocompletion=_complete_units)
 MACHINE = ("json", "csv")
 
 
@@ -136,16 +142,19 @@ def _task(ledger, number):
 
 @app.command()
 def status(unit: Optional[str] = UnitOption,
-           section: Optional[str] = typer.Option(None, "--section", "-s", help="部分序号，如 3 或 三"),
-           light: Optional[str] = typer.Option(None, "--light", "-l", help=f"只看某种灯：{'、'.join(LIGHT_NAMES)}"),
+           section: Optional[str] = typer.Option(None, "--section", "-s", metavar="部分", help="部分序号，如 3 或 三"),
+           light: List[str] = typer.Option([], "--light", "-l", metavar="灯", autocompletion=_complete_lights,
+                                           help=f"只看这些灯：{'、'.join(LIGHT_NAMES)}，或 逾期；可写多次或用逗号分隔"),
+           since: Optional[str] = typer.Option(None, "--since", metavar="日期",
+                                               help="只看这一天（YYYY-MM-DD）以来有新报送（按条目日期）的任务"),
            as_of: Optional[str] = AsOf, fmt: str = Format):
     """各项任务的状态、进度与序时进度、红黄绿灯。"""
     from ledger.core import queries, state  # noqa: PLC0415
     from ledger.output import views  # noqa: PLC0415
 
-    if light and light not in LIGHT_NAMES:
-        raise LedgerError(f"未知的灯“{light}”；应为 {'、'.join(LIGHT_NAMES)} 之一", usage=True)
+    lights = queries.check_lights(light)
     day = _as_of(as_of)
+    start = _date(since, "--since").isoformat() if since else None
     if unit:
         base = _load(units=())
         name = _unit(base, unit)
@@ -154,7 +163,8 @@ def status(unit: Optional[str] = UnitOption,
         ledger, name = _load(), None
     number = queries.resolve_section(ledger, section) if section else None
     now = state.state(ledger, day)
-    _out(views.status(ledger.plan, now, queries.select(now, name, number, light), fmt, _screen(), name))
+    ids = {e.task for e in queries.reported_between(ledger, start, day.isoformat())} if start else None
+    _out(views.status(ledger.plan, now, queries.select(now, name, number, lights, ids), fmt, _screen(), name, start))
     _warn(ledger, now, fmt)
 
 
@@ -173,20 +183,28 @@ def show(task: int = typer.Argument(..., help="任务序号"), as_of: Optional[s
 
 
 @app.command()
-def update(task: int = typer.Argument(..., help="任务序号"),
-           note: str = typer.Option(..., "--note", "-n", help="进展：做了什么"),
-           status: Optional[str] = typer.Option(None, "--status", help=f"状态：{'、'.join(STATUSES)}；不写则沿用上次的"
-                                                "（进度 100 时为已完成）"),
-           percent: Optional[float] = typer.Option(None, "--percent", "-p", help="进度百分比 0–100；不写则沿用上次的"),
-           problem: Optional[str] = typer.Option(None, "--problem", help="存在问题；写 \"\" 清除上次报的问题"),
-           next_steps: Optional[str] = typer.Option(None, "--next", help="下步计划；写 \"\" 清除上次报的计划"),
-           metric: List[str] = typer.Option([], "--metric", "-m", help="指标完成值：名称=数值（名称也可写指标序号）；可多次"),
+def update(task: int = typer.Argument(..., metavar="序号", help="任务序号", autocompletion=_complete_tasks),
+           note: Optional[str] = typer.Option(None, "--note", "-n", metavar="文字",
+                                              help="进展：做了什么；在终端里不写则逐项询问"),
+           status: Optional[str] = typer.Option(None, "--status", metavar="状态", autocompletion=_complete_statuses,
+                                                help=f"状态：{'、'.join(STATUSES)}；不写则沿用上次的（进度 100 时为已完成）"),
+           percent: Optional[str] = typer.Option(None, "--percent", "-p", metavar="进度",
+                                                 help="进度百分比 0–100（50 或 50%）；不写则沿用上次的"),
+           problem: Optional[str] = typer.Option(None, "--problem", metavar="文字", help="存在问题；写 \"\" 清除上次报的问题"),
+           next_steps: Optional[str] = typer.Option(None, "--next", metavar="文字", help="下步计划；写 \"\" 清除上次报的计划"),
+           metric: List[str] = typer.Option([], "--metric", "-m", metavar="指标=数值",
+                                            help="指标完成值：名称（或序号、名称中唯一的一段）=数值，不带单位；可多次"),
            unit: Optional[str] = UnitOption,
-           date: Optional[str] = typer.Option(None, "--date", help="报送日期 YYYY-MM-DD，默认今天；可以补报以前的日期"),
-           reporter: Optional[str] = typer.Option(None, "--reporter", help="报送人；默认取环境变量 LEDGER_REPORTER"),
-           corrects: Optional[str] = typer.Option(None, "--corrects", help="这条是更正：被更正条目的日期 YYYY-MM-DD"),
+           date: Optional[str] = typer.Option(None, "--date", metavar="日期",
+                                              help="报送日期 YYYY-MM-DD，默认今天；可以补报以前的日期"),
+           reporter: Optional[str] = typer.Option(None, "--reporter", metavar="姓名",
+                                                  help="报送人；默认取环境变量 LEDGER_REPORTER，其次 git config user.name"),
+           corrects: Optional[str] = typer.Option(None, "--corrects", metavar="日期",
+                                                  help="这条是更正：被更正条目的日期 YYYY-MM-DD"),
+           force: bool = typer.Option(False, "--force", help="日志里已有同一天、同一任务、同样进展的条目时仍然追加"),
            commit: bool = typer.Option(False, "--commit", help="追加后用 git 只提交这一个日志，提交说明按统一格式")):
-    """向本单位的进展日志追加一条经过校验的进展（只追加，不改动已有内容），并说明这项任务现在的灯。"""
+    """向本单位的进展日志追加一条经过校验的进展（只追加，不改动已有内容），并说明这项任务现在的灯。
+    在终端里不写 --note 时，显示上一条进展并逐项询问。"""
     from ledger.core import update as updates  # noqa: PLC0415
     from ledger.output import views  # noqa: PLC0415
 
@@ -195,24 +213,60 @@ def update(task: int = typer.Argument(..., help="任务序号"),
     today = _today()
     day = _date(date, "--date") if date else today
     fields = {"status": status, "percent": percent, "progress": note, "problems": problem, "next": next_steps,
-              "metric": metric, "reporter": reporter or os.environ.get("LEDGER_REPORTER"),
+              "metric": metric, "reporter": reporter or os.environ.get("LEDGER_REPORTER") or _git_user(ledger.root),
               "corrects": _date(corrects, "--corrects").isoformat() if corrects else None}
-    done = updates.record(ledger, task, name, day, fields, today, dated=bool(date), commit=commit)
+    if note is None:
+        fields = _asked(ledger, task, name, day, fields)
+    done = updates.record(ledger, task, name, day, fields, today, dated=bool(date), commit=commit, force=force)
     _out(views.appended(done))
     if done.commit_error:
         raise LedgerError(done.commit_error)
 
 
+def _git_user(root):
+    """git config user.name, when the ledger is a git repository (its clerks commit to it); else None."""
+    from ledger.files import git  # noqa: PLC0415
+
+    try:
+        inside, _, _ = git.call(root, "rev-parse", "--is-inside-work-tree")
+        code, out, _ = git.call(root, "config", "user.name") if inside == 0 else (1, b"", b"")
+    except LedgerError:  # no git program
+        return None
+    name = out.decode("utf-8", "replace").strip() if code == 0 else ""
+    return name or None
+
+
+def _asked(ledger, task, unit, day, fields):
+    """The fields of an update asked for one by one at a terminal; a usage error without one."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise LedgerError("用法错误：缺少选项 --note（进展：做了什么）；在终端里不写 --note 时逐项询问\n"
+                          "运行 ledger update --help 查看用法。", usage=True)
+    from ledger import ask  # noqa: PLC0415
+
+    try:
+        import readline  # noqa: F401, PLC0415 - line editing for input(), where the system has it
+    except ImportError:  # pragma: no cover - Windows
+        pass
+    return ask.update_fields(_narrowed(ledger, [_task(ledger, task)]), task, unit, day, fields)
+
+
 @app.command()
-def overdue(as_of: Optional[str] = AsOf, fmt: str = Format):
+def overdue(as_of: Optional[str] = AsOf, fmt: str = Format,
+            fail_on: List[str] = typer.Option([], "--fail-on", metavar="灯", autocompletion=_complete_lights,
+                                              help="有这些灯（红、黄，或 逾期）的任务时退出码为 1，供脚本使用；可写多次或用逗号分隔")):
     """红灯、黄灯任务（按牵头单位分组），以及本周期未按时报送的单位。"""
     from ledger.core import queries, state  # noqa: PLC0415
     from ledger.output import views  # noqa: PLC0415
 
+    failing = queries.check_lights(fail_on, "--fail-on")
     ledger, day = _load(), _as_of(as_of)
     now = state.state(ledger, day)
     _out(views.overdue(ledger.plan, now, queries.lagging(ledger, now), queries.stale_units(now), fmt, _screen()))
     _warn(ledger, now, fmt)
+    found = queries.select(now, lights=failing) if failing else ()
+    if found:
+        print(f"有 {len(found)} 项任务是 {'、'.join(failing)}（--fail-on），退出码 1", file=sys.stderr)
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -267,15 +321,18 @@ def _out_bytes(data):
 @app.command()
 def report(as_of: Optional[str] = AsOf,
            fmt: str = typer.Option("markdown", "--format", "-f", help="通报格式：markdown（默认）、html、text"),
-           output: Optional[str] = typer.Option(None, "--output", "-o", help=OUTPUT_HELP + "；默认输出到屏幕")):
-    """调度通报：总体情况，分部分、分牵头单位推进情况，落后和逾期任务，未按时报送的单位，数值指标。"""
+           output: Optional[str] = typer.Option(None, "--output", "-o", metavar="文件", help=OUTPUT_HELP + "；默认输出到屏幕"),
+           since: Optional[str] = typer.Option(None, "--since", metavar="日期",
+                                               help="“本期新报送”从哪一天算起（YYYY-MM-DD）；默认本报送周期的第一天")):
+    """调度通报：总体情况，分部分、分牵头单位推进情况，落后和逾期任务，未按时报送的单位，数值指标，本期新报送。"""
     from ledger.core import bulletin, state  # noqa: PLC0415
     from ledger.output import report as writer  # noqa: PLC0415
 
     if fmt not in writer.FORMATS:
         raise LedgerError(f"未知的通报格式“{fmt}”；可用：{'、'.join(writer.FORMATS)}", usage=True)
     ledger, day = _load(), _as_of(as_of)
-    text = writer.write(bulletin.bulletin(ledger, state.state(ledger, day)), fmt)
+    start = _date(since, "--since").isoformat() if since else None
+    text = writer.write(bulletin.bulletin(ledger, state.state(ledger, day), start), fmt)
     if output:
         _save(output, text.encode("utf-8"))
         if output != "-":

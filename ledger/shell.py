@@ -102,3 +102,44 @@ def arguments(args):
             continue
         index += 1
     return moved + args
+
+
+# --- shell completion: typer's --install-completion script asks these for the values of options ---------------
+
+def _ledger(ctx):
+    """The ledger the command line would read (no journals), or None: completion never fails aloud."""
+    import os  # noqa: PLC0415
+
+    from ledger.core.load import load  # noqa: PLC0415
+    from ledger.files.store import find_root  # noqa: PLC0415
+
+    given = ctx.find_root().params.get("root") if ctx else None
+    try:
+        return load(find_root(given or os.environ.get("LEDGER_ROOT")), units=())
+    except Exception:  # noqa: BLE001 - no ledger here: nothing to offer
+        return None
+
+
+def complete_tasks(ctx, incomplete: str):
+    ledger = _ledger(ctx)
+    tasks = ledger.tasks.values() if ledger and ledger.plan else ()
+    return [(str(task.id), task.title) for task in tasks if str(task.id).startswith(incomplete)]
+
+
+def complete_units(ctx, incomplete: str):
+    ledger = _ledger(ctx)
+    names = [name for unit in (ledger.units if ledger else ()) for name in (unit.name, *unit.aliases)]
+    return [name for name in names if name.startswith(incomplete)]
+
+
+def _choices(*values):
+    def complete(incomplete: str):
+        return [value for value in values if value.startswith(incomplete)]
+    return complete
+
+
+complete_statuses = _choices("未启动", "推进中", "已完成", "受阻")
+complete_lights = _choices("红", "黄", "绿", "进度未填", "未报送", "逾期")
+complete_formats = _choices("table", "csv", "json", "markdown", "plain", "simple", "grid", "github", "html")
+complete_report_formats = _choices("markdown", "html", "text")
+complete_export_formats = _choices("xlsx", "csv", "json")

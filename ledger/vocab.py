@@ -5,6 +5,11 @@ from typing import Callable, NamedTuple
 
 STATUSES = ("未启动", "推进中", "已完成", "受阻")
 NOT_STARTED, IN_PROGRESS, DONE, BLOCKED = STATUSES
+# words people write for a status, and the status they mean
+STATUS_WORDS = {"进行中": IN_PROGRESS, "正在推进": IN_PROGRESS, "推进": IN_PROGRESS, "在建": IN_PROGRESS,
+                "完成": DONE, "已完": DONE, "完工": DONE, "已完工": DONE, "办结": DONE, "已办结": DONE,
+                "未开始": NOT_STARTED, "未开工": NOT_STARTED, "尚未启动": NOT_STARTED,
+                "阻塞": BLOCKED, "停滞": BLOCKED, "暂停": BLOCKED, "受限": BLOCKED}
 
 
 class Light(NamedTuple):
@@ -49,6 +54,7 @@ LIGHTS = (
 LIGHT = {light.name: light for light in LIGHTS}
 LIGHT_NAMES = tuple(light.name for light in sorted(LIGHTS, key=lambda light: light.rank))
 RED, YELLOW, GREEN, NO_PERCENT, UNREPORTED = LIGHT_NAMES
+OVERDUE = "逾期"  # not a light (an overdue task is red): a filter beside the lights, for --light and --fail-on
 
 
 class Pace(NamedTuple):

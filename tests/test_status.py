@@ -149,7 +149,8 @@ def test_unknown_unit_lists_the_closest(small):
 
 
 def test_usage_errors(small):
-    assert run("status", "--light", "紫", root=small) == (2, "", "未知的灯“紫”；应为 红、黄、绿、进度未填、未报送 之一\n")
+    assert run("status", "--light", "紫", root=small) == (
+        2, "", "未知的灯“紫”；--light 可写 红、黄、绿、进度未填、未报送、逾期，可写多个（--light 红 --light 黄，或 --light 红,黄）\n")
     assert run("status", "--as-of", "2023-8-7", root=small) == (
         2, "", "--as-of 的值“2023-8-7”不是有效日期；应为 YYYY-MM-DD，例如 2023-06-30\n")
     assert run("status", "--section", "九", root=small).err == "没有第“九”部分；可用：1（一）、2（二）\n"
