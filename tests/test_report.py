@@ -178,7 +178,8 @@ def test_html_is_self_contained_printable_and_complete(paces):
     assert 'font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"' in text
     assert re.findall(r"<h2>(.*?)</h2>", text) == [
         "一、总体情况", "二、分部分推进情况", "三、各牵头单位推进情况", "四、落后和逾期任务", "五、未按时报送的单位", "六、数值指标", "七、本期新报送"]
-    sections, units, lagging, stale, targets = page.tables
+    sections, units, lagging, stale, targets, new = page.tables
+    assert new[1] == ["2023-08-01", "县交通运输局", "2", "修路", "推进中", "70%", "路面完成七成"]
     assert sections == [["部分", "任务数", "已完成", "正常推进", "落后", "逾期", "进度未填", "未报送", "完成率"],
                         ["一、第一部分", "3", "1", "1", "1", "0", "0", "0", "33.3%"],
                         ["二、第二部分", "3", "0", "0", "1", "1", "0", "1", "0%"]]
