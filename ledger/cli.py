@@ -86,6 +86,24 @@ def _load(units=None):
     return ledger
 
 
+NO_PLAN = "还没有导入计划：ledger import 计划文件（.txt、.html 或 .docx）；见 ledger import --help"
+
+
+def _empty(ledger, fmt="table"):
+    """True, having said how to begin, when the ledger has no tasks yet (a fresh `ledger init`) and the
+    output is for people; machine formats get their empty document as usual."""
+    if ledger.tasks or fmt in MACHINE:
+        return False
+    print(NO_PLAN)
+    return True
+
+
+def _one_table(fmt, command, what):
+    """A usage error for csv where the output is not one table (json is one document for every command)."""
+    if fmt == "csv":
+        raise LedgerError(f"{command} 的输出是{what}，不是一张表，写不成一个 csv；供程序读取请用 --format json", usage=True)
+
+
 def _narrowed(base, task_ids):
     """base with the journals of the units that report on these tasks read: all a listing of them needs."""
     from ledger.core.load import with_journals  # noqa: PLC0415
@@ -161,6 +179,8 @@ def status(unit: Optional[str] = UnitOption,
         ledger = _narrowed(base, queries.tasks_of(base, name))
     else:
         ledger, name = _load(), None
+    if _empty(ledger, fmt):
+        return
     number = queries.resolve_section(ledger, section) if section else None
     now = state.state(ledger, day)
     ids = {e.task for e in queries.reported_between(ledger, start, day.isoformat())} if start else None
@@ -169,11 +189,13 @@ def status(unit: Optional[str] = UnitOption,
 
 
 @app.command()
-def show(task: int = typer.Argument(..., help="任务序号"), as_of: Optional[str] = AsOf, fmt: str = Format):
+def show(task: int = typer.Argument(..., metavar="序号", help="任务序号", autocompletion=_complete_tasks),
+         as_of: Optional[str] = AsOf, fmt: str = Format):
     """一项任务的卡片：全文、单位、指标及最新完成值、各单位全部进展记录（更正标明更正的是哪一条）。"""
     from ledger.core import queries, state  # noqa: PLC0415
     from ledger.output import views  # noqa: PLC0415
 
+    _one_table(fmt, "show", "一张任务卡片加指标表和进展记录表")
     day = _as_of(as_of)
     base = _load(units=())
     ledger = _narrowed(base, [_task(base, task)])
@@ -258,6 +280,7 @@ def overdue(as_of: Optional[str] = AsOf, fmt: str = Format,
     from ledger.core import queries, state  # noqa: PLC0415
     from ledger.output import views  # noqa: PLC0415
 
+    _one_table(fmt, "overdue", "两张表（落后和逾期的任务、未按时报送的单位）")
     failing = queries.check_lights(fail_on, "--fail-on")
     ledger, day = _load(), _as_of(as_of)
     now = state.state(ledger, day)
@@ -276,6 +299,8 @@ def units(as_of: Optional[str] = AsOf, fmt: str = Format):
     from ledger.output import views  # noqa: PLC0415
 
     ledger, day = _load(), _as_of(as_of)
+    if _empty(ledger, fmt):
+        return
     now = state.state(ledger, day)
     _out(views.unit_list(ledger.plan, now, fmt, _screen()))
     _warn(ledger, now, fmt)
@@ -331,6 +356,8 @@ def report(as_of: Optional[str] = AsOf,
     if fmt not in writer.FORMATS:
         raise LedgerError(f"未知的通报格式“{fmt}”；可用：{'、'.join(writer.FORMATS)}", usage=True)
     ledger, day = _load(), _as_of(as_of)
+    if not ledger.tasks:
+        raise LedgerError(NO_PLAN)
     start = _date(since, "--since").isoformat() if since else None
     text = writer.write(bulletin.bulletin(ledger, state.state(ledger, day), start), fmt)
     if output:

@@ -13,6 +13,7 @@ HELP_WORDS = (
     (r"Install completion for the current shell\.", "为当前的 shell 安装命令补全（bash、zsh、fish）"),
     (r"Show completion for the current shell, to copy it or customize the installation\.",
      "显示当前 shell 的补全脚本，可复制或自行安装"),
+    (r"(?m)^(用法：ledger \S+ .*?)\{(\S+?)\}", r"\1\2"),  # a required argument: 序号, not {序号}
     (r"\[default: (.*?)\]", r"[默认：\1]"), (r"\[required\]", "[必填]"),
     (r"<str>|<text>|TEXT", "文字"), (r"<int>|INTEGER", "整数"), (r"<float>|FLOAT", "数值"),
 )
@@ -28,7 +29,7 @@ USAGE_WORDS = (
     (r"Invalid value for '(.+?)': '(.*?)' is not a valid float\.?", r"\1 的值“\2”不是数值"),
     (r"Invalid value for '(.+?)': '(.*?)' is not one of (.*?)\.?$", r"\1 的值“\2”不在可选范围内：\3"),
     (r"Invalid value for '(.+?)': (.*)", r"\1 的值不对：\2"),
-    (r"Got unexpected extra arguments? \((.*)\)", r"多余的参数：\1"),
+    (r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)", r"多余的参数：\1"),
     (r"Option '(.+?)' requires an argument\.?", r"选项 \1 需要一个值"),
     (r"Option '(.+?)' does not take a value\.?", r"选项 \1 不带值"),
     (r"No such command '(.+?)'\.?(?: Did you mean (.*)\?)?", lambda m: f"没有这个命令：{m[1]}"

@@ -9,7 +9,10 @@ from typing import Callable, NamedTuple
 from ledger.vocab import LIGHTS, LedgerError
 
 LIGHT_STYLES = {light.name: light.terminal for light in LIGHTS}
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# control characters (ANSI escapes), and the invisible marks that reorder or break lines: bidirectional
+# overrides and isolates (U+202E shows text backwards), line and paragraph separators
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+INVISIBLE = re.compile("[\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 class Column(NamedTuple):
@@ -27,7 +30,8 @@ class Screen(NamedTuple):
 
 def clean(text):
     """Text safe for a terminal: control characters (ANSI escapes included) made visible and inert."""
-    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if m.group() < "\u0100" else f"\\u{ord(m.group()):04x}",
+                       str(text))
 
 
 def percent(value):
@@ -74,7 +78,9 @@ def render(records, columns, fmt, screen=Screen(), title=None, notes=()):
 
 
 def as_json(value):
-    return json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n"
+    """value as JSON; the invisible marks escaped (\\u202e), which JSON reads back as the same text."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    return INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def tabulated(records, columns, fmt, title=None, notes=()):
@@ -249,12 +255,15 @@ def _csv(records):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(keys)
-    for record in records:
-        writer.writerow([flat(record.get(key)) for key in keys])
+    for record in records:  # csv is read on terminals too: what files and git hold is shown made safe
+        writer.writerow([clean(value) if isinstance(value, str) else value
+                         for value in (flat(record.get(key)) for key in keys)])
     return out.getvalue()
 
 
 def flat(value):
+    if isinstance(value, bool):  # as json writes them
+        return "true" if value else "false"
     if isinstance(value, (list, tuple)):
         return "、".join(map(str, value))
     if isinstance(value, dict):

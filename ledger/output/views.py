@@ -101,6 +101,8 @@ def task_card(plan, state, card, fmt, screen):
     out = lines(header)
     if card.targets:
         out += render(card.targets, TARGET_COLUMNS, fmt, screen, title="数值指标")
+    if not card.entries:
+        return out + "进展记录：暂无进展记录\n"
     corrections = sum(1 for entry in card.entries if entry["corrects"])
     note = [f"其中 {corrections} 条是更正：它改的是所更正那一条的内容，在那一条的日期生效"] if corrections else []
     return out + render(card.entries, ENTRY_COLUMNS, fmt, screen, title=f"进展记录（{len(card.entries)} 条）",
