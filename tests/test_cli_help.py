@@ -1,6 +1,7 @@
 """Help and usage in Chinese, -h, --version, `ledger` alone, --root after the command, shell completion."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -23,7 +24,7 @@ def test_help_is_chinese_and_h_is_accepted():
     # the columns line up on the screen: every help text starts at the same display column
     from rich.cells import cell_len
     rows = [line for line in update.splitlines() if line.startswith("  -")]
-    starts = {cell_len(line[:len(line) - len(line.split("  ")[-1])]) for line in rows}
+    starts = {cell_len(re.match(r"  \S.*?\s{2,}", line).group()) for line in rows}
     assert len(rows) == 13 and len(starts) == 1
 
 
