@@ -4,6 +4,7 @@ line: it reads the keyboard and writes to the terminal."""
 
 from ledger.core import queries, state
 from ledger.core import update as updates
+from ledger.files.models import entry_errors
 from ledger.output.render import clean, percent
 from ledger.vocab import ENTRY_FIELDS, STATUSES, LedgerError
 
@@ -77,9 +78,11 @@ def _ask(label, default, task, day, field, convert=None, required=False, check=N
             return None
         value = convert(text) if convert else text
         try:
-            updates.new_entry(task, day, {"progress": "…", field: check(value) if check else value})
+            refused = entry_errors(updates.new_entry(task, day, {"progress": "…", field: check(value) if check else value}))
         except LedgerError as error:
-            print(clean(str(error).split("\n")[-1]))
+            refused = [str(error).split("\n")[-1]]
+        if refused:
+            print(clean(getattr(refused[0], "message", refused[0])))
             continue
         return value
 

@@ -50,7 +50,8 @@ def test_what_does_not_fit_is_wrapped_between_words():
     assert rows[1][2] == ["县水利局、", "县发展和改革局"]  # a name is never split, a line never starts with 、
     assert rows[1][3] == ["未报送"] and rows[0][4] == ["2023-08-01"]
     assert rows[2][1] == ["[red]x[/red]", "\\x1b[31m"]
-    assert _narrowed(CELLS, HEADERS, widths, 69) is None  # narrower than the narrowest table: one field a line
+    assert _narrowed(CELLS, HEADERS, widths, 64)[2] == [4, 12, 16, 6, 10]  # each as wide as its widest word
+    assert _narrowed(CELLS, HEADERS, widths, 63) is None  # narrower than the narrowest table: one field a line
 
 
 @pytest.mark.parametrize("text, width, lines", [

@@ -153,12 +153,12 @@ def _drawn(rows, headers, widths):
 
 
 # where a line may not break: after an opening bracket, before a closing one or a pause (、，。…), inside a word of
-# ASCII (a date, a number, 45%), inside a short run of Chinese (a unit's name, a status, a light: up to ten
-# characters between spaces and punctuation); in a list of names joined by 、, only after the 、
+# ASCII (a date, a number, 45%), inside a short run of Chinese (a status, a light, a short name: up to eight
+# characters between spaces and punctuation); in a list of organisations' names joined by 、, only after the 、
 OPENING, CLOSING = "（《「『“‘([", "、，。；：！？）》」』”’%…),.;:!?]"
 WORD = r"[^\s!-~、，。；：！？（）《》「」『』“”‘’…·—]"
-WORDS = re.compile(rf"\s+|[!-~]+|(?<!{WORD}){WORD}{{1,10}}(?!{WORD})|.", re.S)
-NAME = rf"(?:{WORD}|[()（）]){{1,16}}"
+WORDS = re.compile(rf"\s+|[!-~]+|(?<!{WORD}){WORD}{{1,8}}(?!{WORD})|.", re.S)
+NAME = rf"(?:{WORD}|[()（）]){{1,15}}[局委办室部院行心区会队所站社团厂司镇乡道）)]"  # 县水利局, 各乡镇（街道）
 NAME_LIST = re.compile(rf"{NAME}(、{NAME})+")
 
 
