@@ -116,7 +116,22 @@ def _screen():
 
     if sys.stdout.isatty():
         return Screen(shutil.get_terminal_size().columns, True)
-    return Screen(int(os.environ.get("COLUMNS", 0) or 160), False)
+    return Screen(_piped_width(), False)
+
+
+def _piped_width():
+    """Columns for output into a pipe or file: COLUMNS if set, else the terminal the person sits at
+    (`ledger status | less`), else 160."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns):
+        return int(columns)
+    for stream in (sys.stderr, sys.stdin):
+        try:
+            if stream.isatty():
+                return os.get_terminal_size(stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            continue
+    return 160
 
 
 class PipeClosed(Exception):

@@ -274,7 +274,7 @@ def test_listing_commands_share_one_format_option(small, command):
     result = run(*command, "--format", "yaml", root=small)
     assert result.code == 2 and result.err.startswith("未知的输出格式“yaml”；可用：table、csv、json、markdown、")
     result = run(*command, "--as-of", AS_OF, "-f", "github", root=small)
-    assert result.code == 0 and "\n|------" in result.out
+    assert result.code == 0 and "\n|---" in result.out
 
 
 def test_readme_shows_real_output():

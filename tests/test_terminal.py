@@ -31,7 +31,7 @@ class Terminal:
                   *[f"-e{key}={value}" for key, value in env.items()], "bash --norc --noprofile")
         self.wait_for("bash")
         exports = " ".join(f"{key}='{value}'" for key, value in env.items())
-        self.type(f"export {exports}; PS1='$ '; clear")
+        self.type(f"unset COLUMNS LINES; export {exports}; PS1='$ '; clear")  # the width is the terminal's
 
     def tmux(self, *args):
         return subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True, text=True, check=True).stdout
