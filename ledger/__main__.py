@@ -1,17 +1,21 @@
-"""`python -m ledger` and the `ledger` command: Ctrl-C while Python is still starting ends quietly too."""
+"""`python -m ledger` and the `ledger` command: Ctrl-C at any moment ends with one Chinese line, never a
+Python traceback."""
 
 import os
 import signal
+import sys
 
 
 def _interrupted(number, frame):
+    running = getattr(sys.modules.get("ledger.cli"), "RUNNING", [False])  # absent while cli is still importing
+    if running[0]:
+        raise KeyboardInterrupt  # a command is running: let its writes clean up, cli.main says the line
     os.write(2, "已中断。\n".encode())
     os._exit(130)
 
 
 def main():
-    # before the imports: from here until cli.main takes over, and after it hands back, Ctrl-C is a clean stop
-    signal.signal(signal.SIGINT, _interrupted)
+    signal.signal(signal.SIGINT, _interrupted)  # before the imports: Ctrl-C while starting is a clean stop too
     from ledger.cli import main as run  # noqa: PLC0415
 
     run()

@@ -509,37 +509,47 @@ def _error(message):
     print(clean(message), file=sys.stderr)
 
 
+# True while main runs a command: then Ctrl-C raises KeyboardInterrupt (writes clean up after themselves and
+# main says one line); before and after, ledger.__main__'s handler ends the process with that line at once
+RUNNING = [False]
+
+
 def main():
     """Runs the app. Exit codes: 0 done (a closed pipe included), 1 problems found, 2 usage errors,
     3 an internal error, 130 interrupted (Ctrl-C)."""
-    import signal  # noqa: PLC0415
-
     from ledger import shell  # noqa: PLC0415
 
     for info in app.registered_commands:  # every command's help in Chinese, whoever added it
         if info.cls in (None, shell.TyperCommand):
             info.cls = shell.Command
-    # Ctrl-C raises KeyboardInterrupt while a command runs, so that writes clean up after themselves
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    RUNNING[0] = True
     try:
-        code = app(args=shell.arguments(sys.argv[1:]), prog_name="ledger", standalone_mode=False)
+        code = _run(shell.arguments(sys.argv[1:]))
+    except KeyboardInterrupt:
+        RUNNING[0] = False
+        _error("已中断。")
+        code = 130
+    finally:
+        RUNNING[0] = False
+    sys.exit(code or 0)
+
+
+def _run(args):
+    """The exit code of the command args name, every failure said in Chinese."""
+    try:
+        code = app(args=args, prog_name="ledger", standalone_mode=False)
         sys.stdout.flush()
         if code == 130:  # typer turns an interrupt in its own parsing into this code
             _error("已中断。")
     except LedgerError as error:
         _error(error)
         code = 2 if error.usage else 1
-    except KeyboardInterrupt:
-        _error("已中断。")
-        code = 130
     except (BrokenPipeError, PipeClosed):  # the reader (head, a pager) has what it wanted: a normal end
         _quiet_stdout()
         code = 0
     except Exception as error:  # noqa: BLE001 - click's usage errors, and the last line against tracebacks
         code = _usage_or_internal(error)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    sys.exit(code or 0)
+    return code
 
 
 def _quiet_stdout():
