@@ -235,7 +235,7 @@ def update(task: int = typer.Argument(..., metavar="序号", help="任务序号"
            date: Optional[str] = typer.Option(None, "--date", metavar="日期",
                                               help="报送日期 YYYY-MM-DD，默认今天；可以补报以前的日期"),
            reporter: Optional[str] = typer.Option(None, "--reporter", metavar="姓名",
-                                                  help="报送人；默认取环境变量 LEDGER_REPORTER"),
+                                                  help="报送人；默认取环境变量 LEDGER_REPORTER，其次台账所在 git 仓库的 user.name"),
            corrects: Optional[str] = typer.Option(None, "--corrects", metavar="日期",
                                                   help="这条是更正：被更正条目的日期 YYYY-MM-DD"),
            force: bool = typer.Option(False, "--force", help="日志里已有同一天、同一任务、同样进展的条目时仍然追加"),
@@ -250,7 +250,7 @@ def update(task: int = typer.Argument(..., metavar="序号", help="任务序号"
     today = _today()
     day = _date(date, "--date") if date else today
     fields = {"status": status, "percent": percent, "progress": note, "problems": problem, "next": next_steps,
-              "metric": metric, "reporter": reporter or os.environ.get("LEDGER_REPORTER"),
+              "metric": metric, "reporter": reporter or os.environ.get("LEDGER_REPORTER") or _git_user(ledger.root),
               "corrects": _date(corrects, "--corrects").isoformat() if corrects else None}
     if note is None:
         fields = _asked(ledger, task, name, day, fields)
@@ -258,6 +258,19 @@ def update(task: int = typer.Argument(..., metavar="序号", help="任务序号"
     _out(views.appended(done))
     if done.commit_error:
         raise LedgerError(done.commit_error)
+
+
+def _git_user(root):
+    """git config user.name, when the ledger is in a git repository (its clerks commit to it); else None."""
+    from ledger.files import git  # noqa: PLC0415
+
+    try:
+        inside = git.call(root, "rev-parse", "--is-inside-work-tree")[0] == 0
+        code, out, _ = git.call(root, "config", "user.name") if inside else (1, b"", b"")
+    except LedgerError:  # no git program
+        return None
+    name = out.decode("utf-8", "replace").strip() if code == 0 else ""
+    return name or None
 
 
 def _asked(ledger, task, unit, day, fields):

@@ -133,3 +133,18 @@ def test_a_fresh_ledger_says_how_to_begin(tmp_path):
 
 def test_a_task_without_entries_says_so():
     assert run("show", "1", "--as-of", "2023-08-31", root=DEMO).out.endswith("\n进展记录：暂无进展记录\n")
+
+
+def test_the_reporter_is_git_user_name_unless_given(small):
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
+    no_identity = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
+    assert update(small, 1, "--date", "2023-03-01", "-n", "不在仓库里", env=no_identity).code == 0
+    assert (small / J).read_text(encoding="utf-8").endswith("  progress: 不在仓库里\n")  # no reporter to name
+    subprocess.run(["git", "init", "-q"], cwd=small, env=env, check=True)
+    subprocess.run(["git", "config", "user.name", "林业局李四"], cwd=small, env=env, check=True)
+    assert update(small, 1, "--date", "2023-03-02", "-n", "仓库里", env=no_identity).code == 0
+    assert (small / J).read_text(encoding="utf-8").endswith("  progress: 仓库里\n  reporter: 林业局李四\n")
+    assert update(small, 1, "--date", "2023-03-03", "-n", "x", env={**no_identity, "LEDGER_REPORTER": "张三"}).code == 0
+    assert update(small, 1, "--date", "2023-03-04", "-n", "y", "--reporter", "王五", env=no_identity).code == 0
+    assert (small / J).read_text(encoding="utf-8").endswith("  reporter: 张三\n- date: 2023-03-04\n  task: 1\n"
+                                                           "  progress: y\n  reporter: 王五\n")
