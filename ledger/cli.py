@@ -18,7 +18,7 @@ from ledger.shell import complete_tasks as _complete_tasks
 from ledger.shell import complete_units as _complete_units
 from ledger.vocab import FORMATS_HELP, LIGHT_NAMES, STATUSES, LedgerError
 
-app = typer.Typer(cls=Group, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
+app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 240, "max_content_width": 240},
                   help="工作台账：任务清单、进展日志、序时进度与红黄绿灯。")
 ROOT = {"given": None}
@@ -45,10 +45,30 @@ def _version(shown):
         raise typer.Exit()
 
 
+def _show_completion(shown):
+    if shown:
+        from ledger import shell  # noqa: PLC0415
+        print(shell.completion())
+        raise typer.Exit()
+
+
+def _install_completion(asked):
+    if asked:
+        from ledger import shell  # noqa: PLC0415
+        print(shell.completion(install=True))
+        raise typer.Exit()
+
+
 @app.callback()
 def _options(root: Optional[str] = typer.Option(None, "--root", metavar="目录",
                                                 help="台账目录（含 data/），也可用环境变量 LEDGER_ROOT；可写在命令名前后"),
-             version: bool = typer.Option(False, "--version", "-V", is_eager=True, callback=_version, help="显示版本")):
+             version: bool = typer.Option(False, "--version", "-V", is_eager=True, callback=_version, help="显示版本"),
+             install_completion: bool = typer.Option(False, "--install-completion", is_eager=True,
+                                                     callback=_install_completion,
+                                                     help="为当前的 shell 安装命令补全（bash、zsh、fish；"
+                                                          "环境变量 LEDGER_SHELL 可指明）"),
+             show_completion: bool = typer.Option(False, "--show-completion", is_eager=True, callback=_show_completion,
+                                                  help="显示当前 shell 的补全脚本，可复制或自行安装")):
     ROOT["given"] = root
 
 
@@ -535,6 +555,10 @@ def main():
     for info in app.registered_commands:  # every command's help in Chinese, whoever added it
         if info.cls in (None, shell.TyperCommand):
             info.cls = shell.Command
+    if "_LEDGER_COMPLETE" in os.environ:  # the shell asks what to complete: typer's bash, zsh and fish answers
+        from typer.completion import completion_init  # noqa: PLC0415
+
+        completion_init()
     RUNNING[0] = True
     try:
         code = _run(shell.arguments(sys.argv[1:]))

@@ -10,9 +10,6 @@ HELP_WORDS = (
     (r"(?m)^Usage: ", "用法："), (r"\[OPTIONS\]", "[选项]"), (r"COMMAND \[ARGS\]\.\.\.", "命令 [参数]..."),
     (r"(?m)^Options:$", "选项："), (r"(?m)^Arguments:$", "参数："), (r"(?m)^Commands:$", "命令："),
     (r"Show this message and exit\.", "显示这段帮助并退出"),
-    (r"Install completion for the current shell\.", "为当前的 shell 安装命令补全（bash、zsh、fish）"),
-    (r"Show completion for the current shell, to copy it or customize the installation\.",
-     "显示当前 shell 的补全脚本，可复制或自行安装"),
     (r"(?m)^(用法：ledger \S+ .*?)\{(\S+?)\}", r"\1\2"),  # a required argument: 序号, not {序号}
     (r"\[default: (.*?)\]", r"[默认：\1]"), (r"\[required\]", "[必填]"),
     (r"<str>|<text>|TEXT", "文字"), (r"<int>|INTEGER", "整数"), (r"<float>|FLOAT", "数值"),
@@ -144,3 +141,25 @@ complete_lights = _choices("红", "黄", "绿", "进度未填", "未报送", "�
 complete_formats = _choices("table", "csv", "json", "markdown", "plain", "simple", "grid", "github", "html")
 complete_report_formats = _choices("markdown", "html", "text")
 complete_export_formats = _choices("xlsx", "csv", "json")
+
+
+COMPLETION_SHELLS = ("bash", "zsh", "fish")
+
+
+def completion(install=False):
+    """The completion script for the shell in use (LEDGER_SHELL, else the one running ledger); or, install,
+    the script installed in that shell's start-up files and where, in words. A usage error for another shell."""
+    import os  # noqa: PLC0415
+
+    from typer import _completion_shared as shared  # noqa: PLC0415 - typer's scripts, pinned with typer
+
+    from ledger.vocab import LedgerError  # noqa: PLC0415
+
+    shell = os.environ.get("LEDGER_SHELL") or shared._get_shell_name()
+    if shell not in COMPLETION_SHELLS:
+        raise LedgerError(f"命令补全支持 bash、zsh、fish，当前的 shell 是“{shell or '未能识别'}”；"
+                          "可用环境变量 LEDGER_SHELL 指明，例如 LEDGER_SHELL=bash ledger --install-completion", usage=True)
+    if not install:
+        return shared.get_completion_script(prog_name="ledger", complete_var="_LEDGER_COMPLETE", shell=shell)
+    shell, path = shared.install(shell=shell, prog_name="ledger", complete_var="_LEDGER_COMPLETE")
+    return f"已为 {shell} 安装命令补全：{path}；重新打开终端（或 source 这个文件）后生效"

@@ -71,9 +71,23 @@ def test_completion_offers_tasks_units_statuses_lights_and_formats():
     assert complete(["ledger", "status", "--light", ""]) == ["红", "黄", "绿", "进度未填", "未报送", "逾期"]
     assert complete(["ledger", "status", "-f", "j"]) == ["json"]
     assert complete(["ledger", "st"]) == ["status"]
+    zsh = subprocess.run([sys.executable, "-m", "ledger"], capture_output=True, text=True, check=True,
+                         env={**os.environ, "_LEDGER_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "ledger show 2",
+                              "LEDGER_ROOT": str(DEMO)}).stdout
+    assert '"25":"加强大中型灌区续建配套与现代化改造"' in zsh  # zsh shows each number's task
+
+
+def test_completion_scripts_for_each_shell_and_installed_in_chinese(tmp_path):
     for shell, marker in (("bash", "complete -o default -F _ledger_completion ledger"), ("zsh", "#compdef ledger"),
                           ("fish", "complete --command ledger")):
-        chosen = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}  # not the shell running pytest
-        script = subprocess.run([sys.executable, "-m", "ledger", "--show-completion", shell], capture_output=True,
-                                text=True, check=True, env=chosen).stdout
-        assert marker in script, shell
+        script = run("--show-completion", env={"LEDGER_SHELL": shell})
+        assert script.code == 0 and marker in script.out, shell
+    home = tmp_path / "home"
+    home.mkdir()
+    done = run("--install-completion", env={"LEDGER_SHELL": "bash", "HOME": str(home)})
+    assert done == (0, f"已为 bash 安装命令补全：{home}/.bash_completions/ledger.sh；重新打开终端（或 source 这个文件）后生效\n",
+                    "")
+    assert "source" in (home / ".bashrc").read_text(encoding="utf-8")
+    assert run("--show-completion", env={"LEDGER_SHELL": "tcsh"}) == (
+        2, "", "命令补全支持 bash、zsh、fish，当前的 shell 是“tcsh”；可用环境变量 LEDGER_SHELL 指明，"
+               "例如 LEDGER_SHELL=bash ledger --install-completion\n")

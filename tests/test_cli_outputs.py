@@ -150,3 +150,8 @@ def test_exit_codes_are_those_the_readme_lists(small):
     write(small / "data" / "progress" / "县林业局.yaml", "- date: 2023-02-30\n  task: 1\n  progress: x\n")
     assert run("validate", root=small).code == 1
     assert run_process("status", root=small, env={"LEDGER_DEBUG": ""}).code == 0
+
+
+def test_system_errors_are_said_in_chinese(tmp_path):
+    assert run("import", tmp_path / "无此文件.txt") == (
+        2, "", f"无法读取计划文件 {tmp_path / '无此文件.txt'}：文件或所在目录不存在（ENOENT）\n")

@@ -123,8 +123,7 @@ def test_interactive_update_cancelled_writes_nothing(terminal, tmp_path):
 
 
 def test_bash_completes_task_numbers_units_and_choices(terminal, tmp_path):
-    terminal.type(f"export LEDGER_ROOT={DEMO}; eval \"$(_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION=1 "
-                  "ledger --show-completion bash)\"; clear")
+    terminal.type(f"export LEDGER_ROOT={DEMO}; eval \"$(ledger --show-completion)\"; clear")  # bash detected
     terminal.type("ledger show 9", enter=False)
     terminal.key("Tab")
     terminal.key("Tab")

@@ -11,7 +11,7 @@ from ledger.core.rules import resolve_unit
 from ledger.files import journal, records, store, tasklist
 from ledger.plans import documents, parser
 from ledger.plans.merge import BASE, MISSING, TASK_FIELDS, describe, named_units, task_list, three_way, unify_units
-from ledger.vocab import LedgerError
+from ledger.vocab import LedgerError, os_reason
 
 
 class Imported(NamedTuple):
@@ -114,7 +114,7 @@ def _atomic(path, text):
         path.parent.mkdir(parents=True, exist_ok=True)
         journal.atomic_write(path, text.encode())
     except OSError as error:
-        raise LedgerError(f"无法写入 {path}：{error.strerror or error}；之前写好的文件保持原样，请检查目录权限后重新导入") from None
+        raise LedgerError(f"无法写入 {path}：{os_reason(error)}；之前写好的文件保持原样，请检查目录权限后重新导入") from None
 
 
 def _alias_hints(units, added):

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from ledger.vocab import LedgerError
+from ledger.vocab import LedgerError, os_reason
 
 BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8（带 BOM）"), (b"\xff\xfe", "utf-16", "UTF-16"),
         (b"\xfe\xff", "utf-16", "UTF-16"))
@@ -35,7 +35,7 @@ def read_document(path):
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise LedgerError(f"无法读取计划文件 {path}：{error.strerror}", usage=True) from None
+        raise LedgerError(f"无法读取计划文件 {path}：{os_reason(error)}", usage=True) from None
     if suffix == ".docx" or data.startswith(b"PK\x03\x04"):
         return Document(_docx_lines(path, data), KINDS[".docx"], "")
     if suffix in (".htm", ".html", ".shtml") or re.match(rb"\s*<(!doctype html|html)", data[:512], re.I):
