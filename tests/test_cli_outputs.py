@@ -155,3 +155,19 @@ def test_exit_codes_are_those_the_readme_lists(small):
 def test_system_errors_are_said_in_chinese(tmp_path):
     assert run("import", tmp_path / "无此文件.txt") == (
         2, "", f"无法读取计划文件 {tmp_path / '无此文件.txt'}：文件或所在目录不存在（ENOENT）\n")
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100])
+def test_narrow_terminals_never_split_a_word(columns):
+    from rich.cells import cell_len
+
+    shown = run("status", "--unit", "水利局", "--as-of", "2023-08-31", root=DEMO, env={"COLUMNS": str(columns)}).out
+    lines = shown.splitlines()
+    assert max(map(cell_len, lines)) <= columns and all(line == line.rstrip() for line in lines)
+    words = ("2023-08-21", "2023-08-28", "推进中", "受阻", "未报送", "县水利局", "县发展和改革局", "市生态环境局冠县分局",
+             "县住房和城乡建设局", "66.6%")
+    flat = "".join(line.replace("│", "").replace(" ", "") for line in lines)
+    for word in words:  # a word split over two lines would not be found whole on one line
+        assert any(word in line for line in lines), (columns, word)
+        assert word in flat
+    assert not any(cell.strip().startswith("、") for line in lines for cell in line.split("│"))
