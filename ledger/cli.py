@@ -378,9 +378,29 @@ def _out_bytes(data):
         raise PipeClosed from None
 
 
+def _report_format(fmt, output, formats):
+    """The bulletin's format: --format, else the extension of -o, else markdown; a usage error when they disagree.
+    formats: format -> its extensions."""
+    suffix = os.path.splitext(output or "")[1].lower()
+    by_suffix = next((name for name, suffixes in formats.items() if suffix in suffixes), None)
+    if fmt and fmt not in formats:
+        raise LedgerError(f"未知的通报格式“{fmt}”；可用：{'、'.join(formats)}", usage=True)
+    if fmt and by_suffix and fmt != by_suffix:
+        raise LedgerError(f"--format {fmt} 与 -o 的扩展名 {suffix}（{by_suffix}）不一致；请去掉 --format，"
+                          f"或把文件名改为 {formats[fmt][0]} 结尾", usage=True)
+    if not fmt and suffix and not by_suffix:
+        known = "、".join(s for suffixes in formats.values() for s in suffixes)
+        raise LedgerError(f"不认识 -o 的扩展名 {suffix}；请用 {known} 之一，或用 --format 指定格式", usage=True)
+    fmt = fmt or by_suffix or "markdown"
+    if fmt == "docx" and (not output or output == "-" and sys.stdout.isatty()):
+        raise LedgerError("Word 通报（docx）要写入文件：请加 -o 调度通报.docx", usage=True)
+    return fmt
+
+
 @app.command()
 def report(as_of: Optional[str] = AsOf,
-           fmt: str = typer.Option("markdown", "--format", "-f", help="通报格式：markdown（默认）、html、text"),
+           fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="格式", help="通报格式：markdown（默认）、html、text、"
+                                             "docx（Word 公文样式）；默认按 -o 的扩展名"),
            output: Optional[str] = typer.Option(None, "--output", "-o", metavar="文件", help=OUTPUT_HELP + "；默认输出到屏幕"),
            since: Optional[str] = typer.Option(None, "--since", metavar="日期",
                                                help="“本期新报送”从哪一天算起（YYYY-MM-DD）；默认本报送周期的第一天")):
@@ -388,19 +408,24 @@ def report(as_of: Optional[str] = AsOf,
     from ledger.core import bulletin, state  # noqa: PLC0415
     from ledger.output import report as writer  # noqa: PLC0415
 
-    if fmt not in writer.FORMATS:
-        raise LedgerError(f"未知的通报格式“{fmt}”；可用：{'、'.join(writer.FORMATS)}", usage=True)
+    fmt = _report_format(fmt, output, writer.FORMATS)
     ledger, day = _load(), _as_of(as_of)
     if not ledger.tasks:
         raise LedgerError(NO_PLAN)
     start = _date(since, "--since").isoformat() if since else None
-    text = writer.write(bulletin.bulletin(ledger, state.state(ledger, day), start), fmt)
+    content = bulletin.bulletin(ledger, state.state(ledger, day), start)
+    if fmt == "docx":
+        from ledger.output import word  # noqa: PLC0415
+
+        data = word.document(content, ledger.plan)
+    else:
+        data = writer.write(content, fmt).encode("utf-8")
     if output:
-        _save(output, text.encode("utf-8"))
+        _save(output, data)
         if output != "-":
             print(f"已写入 {output}：截至 {day} 的调度通报（{fmt}）")
     else:
-        _out(text)
+        _out(data.decode("utf-8"))
     _warn(ledger)
 
 
@@ -426,6 +451,65 @@ def export(output: str = typer.Option(..., "--output", "-o", help=OUTPUT_HELP),
     if output != "-":
         print(f"已写入 {output}：{len(content['tasks'])} 项任务，{len(content['units'])} 个单位（截至 {day}）")
     _warn(ledger, now, "json")
+
+
+@app.command()
+def form(output: str = typer.Option(..., "--output", "-o", help="写入这个 .xlsx 文件；--all 时为目录"),
+         unit: Optional[str] = UnitOption,
+         all_units: bool = typer.Option(False, "--all", help="为每个有任务的单位各生成一张，写入 -o 指定的目录"),
+         as_of: Optional[str] = AsOf):
+    """报送表（xlsx）：单位牵头、参与的每项任务一行，附上次报送的情况和要填的列；填好后用 ledger collect 收录。"""
+    from pathlib import Path  # noqa: PLC0415
+
+    from ledger.core import forms, state  # noqa: PLC0415
+    from ledger.output import forms as sheets  # noqa: PLC0415
+
+    if bool(unit) == all_units:
+        raise LedgerError("请用 --unit 指定一个单位，或用 --all 为每个单位各生成一张报送表", usage=True)
+    ledger, day = _load(), _as_of(as_of)
+    now = state.state(ledger, day)
+    names = [_unit(ledger, unit)] if unit else [u.name for u in ledger.units]
+    made = {name: forms.form(ledger, now, name) for name in names}
+    made = {name: sheet for name, sheet in made.items() if sheet.rows}
+    if unit:
+        if not made:
+            raise LedgerError(f"{names[0]}没有牵头或参与的任务，没有报送表可生成", usage=True)
+        _save(output, sheets.workbook(made[names[0]]))
+        print(f"已写入 {output}：{names[0]}的报送表，{len(made[names[0]].rows)} 项任务（截至 {day}）")
+    else:
+        try:
+            Path(output).mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise LedgerError(f"“{output}”是一个文件；--all 的 -o 应是目录（每个单位一个文件）", usage=True) from None
+        except OSError as error:
+            raise LedgerError(f"无法建立目录“{output}”：{error.strerror}；请换一个目录", usage=True) from None
+        for name, sheet in made.items():
+            _save(Path(output) / f"{name}-{day}.xlsx", sheets.workbook(sheet))
+        idle = [name for name in names if name not in made]
+        print(f"已写入 {output}：{len(made)} 个单位的报送表（截至 {day}），文件名为 单位-{day}.xlsx"
+              + (f"；没有任务的单位 {len(idle)} 个：{'、'.join(idle)}" if idle else ""))
+    _warn(ledger)
+
+
+@app.command()
+def collect(files: List[str] = typer.Argument(..., metavar="FILE…", help="填好的报送表（.xlsx），可以多个"),
+            unit: Optional[str] = typer.Option(None, "--unit", "-u", help="只收录这个单位的报送表（默认不限）"),
+            partial: bool = typer.Option(False, "--partial", help="有问题的表也收录其中没有问题的行"),
+            dry_run: bool = typer.Option(False, "--dry-run", help="只显示将追加的条目，不写入任何文件"),
+            commit: bool = typer.Option(False, "--commit", help="每张表追加后用 git 只提交这个单位的日志")):
+    """收录填好的报送表：每个填写的行校验后追加为一条进展（与 update 同样的规则）；已收录过的不重复追加。"""
+    from ledger.core import collect as collecting  # noqa: PLC0415
+    from ledger.output import forms as sheets  # noqa: PLC0415
+
+    if dry_run and commit:
+        raise LedgerError("--dry-run 不写入任何文件，不能和 --commit 一起用", usage=True)
+    ledger, today = _load(units=()), _today()
+    name = _unit(ledger, unit)  # not LEDGER_UNIT: the office that collects every unit's forms may report as a unit too
+    read = [collecting.read(ledger, path, today, name) for path in files]
+    done = collecting.collect(ledger, read, today, partial, dry_run, commit)
+    _out(sheets.collected(done, ledger.tasks, dry_run))
+    if any(result.sheet.problems or result.error for result in done):
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -514,10 +598,14 @@ def codeowners(office: List[str] = typer.Option(..., "--office", help="办公室
 
 
 @app.command("import")
-def import_plan(document: str = typer.Argument(..., help="计划文件：.txt（UTF-8、GBK 均可）、.html（保存的网页）或 .docx"),
+def import_plan(document: str = typer.Argument(..., help="计划文件：.txt（UTF-8、GBK 均可）、.html（保存的网页）、.docx 或 "
+                                                     ".xlsx（任务分解表）"),
                 dry_run: bool = typer.Option(False, "--dry-run", help="只显示摘要，不写入任何文件"),
                 keep_edits: bool = typer.Option(False, "--keep-edits", help="有冲突时保留任务清单里人工修改的值"),
-                take_document: bool = typer.Option(False, "--take-document", help="有冲突时采用新文档的值")):
+                take_document: bool = typer.Option(False, "--take-document", help="有冲突时采用新文档的值"),
+                year: Optional[int] = typer.Option(None, "--year", help="计划年度，代替从标题、文号、成文日期推断的年度"),
+                units_from: Optional[str] = typer.Option(None, "--units-from",
+                                                         help="新台账接过这个台账（目录）登记的单位、简称和审核人")):
     """从计划文件生成任务清单 data/tasks.yaml 并登记新单位；重新导入时保留人工修改。"""
     from ledger.core import importing  # noqa: PLC0415
     from ledger.output import importing as shown  # noqa: PLC0415
@@ -526,8 +614,10 @@ def import_plan(document: str = typer.Argument(..., help="计划文件：.txt（
     if keep_edits and take_document:
         raise LedgerError("--keep-edits 和 --take-document 只能选一个", usage=True)
     resolve = merge.KEEP if keep_edits else merge.DOCUMENT if take_document else None
+    if year is not None and not 1900 <= year <= 2199:
+        raise LedgerError(f"--year 应为四位的年份（如 2025），实际是 {year}", usage=True)
     root = importing.ledger_root(ROOT["given"] or os.environ.get("LEDGER_ROOT"))
-    imported = importing.run(root, document, dry_run, resolve)
+    imported = importing.run(root, document, dry_run, resolve, year, units_from)
     _out(shown.summary(imported))
     sys.stdout.flush()
     if imported.merge.conflicts and not resolve:

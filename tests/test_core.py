@@ -319,3 +319,19 @@ def test_records_hold_what_the_models_declare():
     for name in ("Plan", "Section", "Target", "Task", "Unit", "Config", "Entry"):
         declared = tuple(getattr(models, name).model_fields) + extra.get(name, ())
         assert getattr(records, name)._fields == declared, name
+
+
+def test_a_correction_written_the_same_day_corrects_the_entry_before_it():
+    ledger = load_string(SMALL_TASKS, SMALL_UNITS, journals={"县林业局": (
+        "- date: 2023-03-01\n  task: 1\n  percent: 10\n  progress: 张三\n"
+        "- date: 2023-03-01\n  task: 1\n  corrects: 2023-03-01\n  percent: 12\n  progress: 更正张三\n"
+        "- date: 2023-03-01\n  task: 1\n  percent: 20\n  progress: 李四\n"
+        "- date: 2023-03-05\n  task: 1\n  corrects: 2023-03-01\n  percent: 25\n  progress: 更正李四\n")})
+    assert ledger.problems == ()
+    found = state(ledger, dt.date(2023, 3, 31)).tasks[0]
+    # 张三's 10 became 12 (the correction right after it); 李四's 20, the last of the day, became 25
+    assert (found.percent, found.progress) == (25, "更正李四")
+    from ledger.core.queries import task_card
+    card = task_card(ledger, state(ledger, dt.date(2023, 3, 31)), 1)
+    assert [(e["progress"], e["corrected_by"]) for e in card.entries] == [
+        ("张三", ["2023-03-01"]), ("更正张三", []), ("李四", ["2023-03-05"]), ("更正李四", [])]

@@ -4,7 +4,7 @@ a task's card, who is behind, who did not report. A web page would ask the same 
 import re
 from typing import NamedTuple
 
-from ledger.core.state import IN_ORDER
+from ledger.core.state import IN_ORDER, corrected_entry
 from ledger.vocab import BLOCKED, LIGHT_NAMES, OVERDUE, RED, YELLOW, LedgerError, target_text
 
 
@@ -92,16 +92,14 @@ def task_card(ledger, state, task_id):
     fixed = {}
     for entry in entries:
         if entry.corrects:
-            fixed.setdefault((entry.file, entry.corrects), []).append(entry.date)
-    last_of_day = {(e.file, e.date): e.line for e in entries if not e.corrects}
+            fixed.setdefault(corrected_entry(entries, entry), []).append(entry.date)
     records = []
     for entry in entries:
         record = {name: getattr(entry, name) for name in ("date", "unit", "status", "percent", "progress", "problems",
                                                          "next", "reporter", "corrects")}
         record["actuals"] = dict(entry.actuals)
         record["clear"] = list(entry.clear)
-        mine = not entry.corrects and last_of_day[entry.file, entry.date] == entry.line
-        record["corrected_by"] = fixed.get((entry.file, entry.date), []) if mine else []
+        record["corrected_by"] = fixed.get(entry, [])
         records.append(record)
     section = next((s for s in ledger.sections if s.id == task.section), None)
     return Card(task, section, current, targets, records)

@@ -108,14 +108,14 @@ def state(ledger, as_of):
 def _entries_by_task(entries, cutoff):
     """(task id -> its entries as they count, in order; unit -> date of its latest report), up to cutoff.
 
-    A correction takes the place of the entry it corrects (the last of that task and day in the same
-    journal); one whose entry is not there stands at the corrected day itself."""
-    by_task, corrections, last = defaultdict(list), defaultdict(list), {}
+    A correction takes the place of the entry it corrects (see corrected_entry); one whose entry is not
+    there stands at the corrected day itself."""
+    by_task, corrections, last = defaultdict(list), [], {}
     for entry in entries:
         if entry.date > cutoff:
             continue
         if entry.corrects:
-            corrections[entry.file, entry.task, entry.corrects].append(entry)
+            corrections.append(entry)
             continue
         by_task[entry.task].append(entry)
         if entry.date > last.get(entry.unit, ""):
@@ -123,18 +123,30 @@ def _entries_by_task(entries, cutoff):
     # entries come journal by journal (by name), each in file order: a stable sort by date alone gives
     # date, journal, line; an entry that stands where it was not written needs the whole key
     keys = dict.fromkeys(by_task, BY_DATE)
-    for (file, task, day), fixes in corrections.items():
-        fixes.sort(key=IN_ORDER)
-        found = by_task[task]
-        index = next((i for i in range(len(found) - 1, -1, -1) if found[i].file == file and found[i].date == day), None)
-        if index is None:
-            found.append(corrected(fixes[0]._replace(date=day, corrects=None), fixes[1:]))
-            keys[task] = IN_ORDER
+    fixes_of, orphans = defaultdict(list), defaultdict(list)
+    for fix in sorted(corrections, key=IN_ORDER):
+        target = corrected_entry(by_task.get(fix.task, ()), fix)
+        if target is None:
+            orphans[fix.task, fix.file, fix.corrects].append(fix)
         else:
-            found[index] = corrected(found[index], fixes)
+            fixes_of[target].append(fix)
+    for task in {entry.task for entry in fixes_of}:
+        found = by_task[task]
+        found[:] = [corrected(entry, fixes_of[entry]) if entry in fixes_of else entry for entry in found]
+    for (task, _, day), fixes in orphans.items():
+        by_task[task].append(corrected(fixes[0]._replace(date=day, corrects=None), fixes[1:]))
+        keys[task] = IN_ORDER
     for task, found in by_task.items():
         found.sort(key=keys[task])
     return by_task, last
+
+
+def corrected_entry(entries, fix):
+    """The entry a correction corrects, or None: of the entries of its task and day in its journal, the last
+    one written before it (the last of the day, when the correction is dated after that day)."""
+    same = [entry for entry in entries if entry.file == fix.file and entry.date == fix.corrects and not entry.corrects]
+    before = [entry for entry in same if fix.date > entry.date or entry.line < fix.line]
+    return max(before or same, key=attrgetter("line"), default=None)
 
 
 def corrected(entry, fixes):

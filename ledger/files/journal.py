@@ -22,7 +22,7 @@ def atomic_write(path, data, before_replace=None):
             out.flush()
             os.fsync(out.fileno())
         # mkstemp makes the file private; the new file keeps the old one's mode, or the umask's
-        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~umask())
         if before_replace:
             before_replace()
         os.replace(temporary, path)
@@ -48,7 +48,8 @@ def write_out(path, data):
     atomic_write(type(path)(os.path.realpath(path)), data)
 
 
-def _umask():
+def umask():
+    """The process's file-creation mask (read without changing it)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -143,36 +144,53 @@ def append(path, text, header, accept):
     the problems that forbid the append. Every byte already in the file is kept. Returns the new entry's line.
     Raises LedgerError, the journal untouched, when the append is refused or cannot be written.
     """
+    def compose(items):
+        refused = accept(items)
+        if refused:
+            raise Refused(refused)
+        return [text]
+
+    return extend(path, compose, header)[0]
+
+
+def extend(path, compose, header):
+    """Appends the texts compose(items) gives (each one YAML list item) to the journal at path, in one atomic
+    write under its lock; returns the lines where they start ([]: compose gave none, nothing is written).
+
+    compose sees the journal's items (models.read_journal) as they are inside the lock, and may raise Refused.
+    Every byte already in the file is kept. Raises LedgerError, the journal untouched, when the append is
+    refused or cannot be written.
+    """
     relative = f"{PROGRESS}/{path.name}"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with locked(path):
-            _pause("locked")
+            pause("locked")
             _remove_temporaries(path)
             old = _journal_bytes(path, relative)
             entries, problems = validate_bytes(old, relative, "journal") if old.strip() else ([], [])
             entries = entries or []
-            refused = accept(entries)
-            if refused:
-                raise Refused(refused)
+            texts = compose(entries)
+            if not texts:
+                return []
             newline = b"\r\n" if b"\r\n" in old else b"\n"
             prefix = old if old.strip() else old + header.encode()
             if prefix and not prefix.endswith(b"\n"):
                 prefix += newline
-            new = prefix + text.encode().replace(b"\n", newline)
+            new = prefix + "".join(texts).encode().replace(b"\n", newline)
             after, after_problems = validate_bytes(new, relative, "journal")
             after = after or []
-            if (len(after) != len(entries) + 1 or _content(after[:-1]) != _content(entries)
+            if (len(after) != len(entries) + len(texts) or _content(after[:len(entries)]) != _content(entries)
                     or set(after_problems) - set(problems)):
                 if problems:
                     found = "\n".join(map(str, problems))
                     raise LedgerError(f"{relative} 目前无法正确解析，追加的条目无法成为其中一条，已放弃写入；请先修复：\n{found}")
                 raise LedgerError(f"{relative}: 这个日志的写法无法在末尾追加条目（例如整个日志写在一对 [ ] 里）；"
                                   "请改成每条以“- ”开头、各占几行的写法")
-            atomic_write(path, new, before_replace=lambda: _pause("written"))
-            _sync_folder(path.parent)
-            _pause("replaced")
-            return after[-1]["line"]
+            atomic_write(path, new, before_replace=lambda: pause("written"))
+            sync_folder(path.parent)
+            pause("replaced")
+            return [item["line"] for item in after[len(entries):]]
     except OSError as error:
         code = errno.errorcode.get(error.errno, "")
         reason = WRITE_FAILURES.get(code, f"{error.strerror or error}")
@@ -214,7 +232,7 @@ def _remove_temporaries(path):
                 os.unlink(path.parent / name)
 
 
-def _sync_folder(folder):
+def sync_folder(folder):
     """Flushes the folder's entry for a renamed file to disk, where the system allows it (not on Windows)."""
     with contextlib.suppress(OSError, AttributeError):
         descriptor = os.open(folder, os.O_RDONLY)
@@ -224,7 +242,7 @@ def _sync_folder(folder):
             os.close(descriptor)
 
 
-def _pause(point):
+def pause(point):
     """Stops for good at point when LEDGER_TEST_PAUSE names it, so the fault tests can kill an update there."""
     if os.environ.get("LEDGER_TEST_PAUSE") == point:
         import sys  # noqa: PLC0415
