@@ -299,12 +299,14 @@ def _asked(ledger, task, unit, day, fields):
         raise LedgerError("用法错误：缺少选项 --note（进展：做了什么）；在终端里不写 --note 时逐项询问\n"
                           "运行 ledger update --help 查看用法。", usage=True)
     from ledger import ask  # noqa: PLC0415
+    from ledger.core.update import only_responsible  # noqa: PLC0415
 
+    unit = unit or only_responsible(ledger, ledger.tasks[_task(ledger, task)])  # said before asking, not after
     try:
         import readline  # noqa: F401, PLC0415 - line editing for input(), where the system has it
     except ImportError:  # pragma: no cover - Windows
         pass
-    return ask.update_fields(_narrowed(ledger, [_task(ledger, task)]), task, unit, day, fields)
+    return ask.update_fields(_narrowed(ledger, [task]), task, unit, day, fields)
 
 
 @app.command()

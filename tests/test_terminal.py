@@ -149,3 +149,10 @@ def test_piped_output_takes_the_terminals_width(terminal, tmp_path):
     from rich.cells import cell_len
     assert max(map(cell_len, lines)) == 100 and lines[0] == "截至 2023-08-31，序时进度 66.6%，共 99 项任务"
     assert not [line for line in lines if line != line.rstrip()]
+
+
+def test_interactive_update_names_the_missing_unit_before_asking(terminal, tmp_path):
+    root = demo_copy(tmp_path)
+    terminal.type(f"cd {root} && ledger update 19 --date 2023-08-30; echo 退出码 $?")
+    screen = terminal.wait_for("退出码 2")
+    assert "第 19 项任务有多个责任单位" in screen and "状态（" not in screen

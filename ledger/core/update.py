@@ -39,7 +39,7 @@ def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False, 
     task = ledger.tasks.get(task_id)
     if task is None:
         raise LedgerError(f"没有第 {task_id} 项任务；任务序号为 {rules.ranges(ledger.tasks)}", usage=True)
-    unit = unit or _only_responsible(ledger, task)
+    unit = unit or only_responsible(ledger, task)
     entry = new_entry(task, day, fields)
     refused = entry_errors(entry)
     if refused:
@@ -125,7 +125,8 @@ def commit_journal(repo, relative, message):
         return None, f"条目已写入 {relative}，但没有提交：{error}\n请查看后自己提交：git commit -- {relative}"
 
 
-def _only_responsible(ledger, task):
+def only_responsible(ledger, task):
+    """The unit that reports on the task when none is named: its only responsible unit; a usage error otherwise."""
     responsible = ledger.responsible(task)
     if len(responsible) == 1:
         return responsible[0]
