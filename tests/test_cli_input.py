@@ -56,6 +56,8 @@ def test_metrics_by_a_part_of_the_name_without_units_never_negative(paces):
         "没有写入，日志保持原样：\n--metric：完成造林=很多：“很多”不是数字；例如 --metric 完成造林=3\n")
     assert refused(root, 1, "--date", "2023-08-03", "-n", "x", "-m", "造林面积=3") == (
         "没有写入，日志保持原样：\n--metric：第 1 项任务没有名为“造林面积”的指标；可用的指标：完成造林、完成森林抚育\n")
+    assert refused(root, 3, "--date", "2023-08-03", "-n", "x", "-m", "1=2亩") == (
+        "没有写入，日志保持原样：\n--metric：第 3 项任务没有指标“1”；可用（序号 名称）：无（这项任务没有数值指标）\n")
     # a rate of growth may fall
     done = update(root, 2, "--date", "2023-08-03", "-n", "x", "-m", "路网密度增长=-1.5")
     assert done.code == 0 and (root / "data/progress/县交通运输局.yaml").read_text(encoding="utf-8").endswith(

@@ -197,8 +197,11 @@ def _metrics(task, given_metrics):
             raise LedgerError(f"--metric 的值“{item}”应写成 名称=数值，例如 --metric {names[0] if names else '指标名'}=3",
                               usage=True)
         target = _target(task, name)
-        if target is None:  # no such target: the rules say so, with the others the entry breaks
-            actuals[name] = _number(float(value)) if re.fullmatch(r"[-+]?\d+(\.\d+)?", value) else value
+        if target is None and re.fullmatch(r"[-+]?\d+(\.\d+)?", value):
+            actuals[name] = _number(float(value))  # no such target: the rules say so, with the others the entry breaks
+        elif target is None:
+            known = "、".join(f"{number} {t.name}" for number, t in enumerate(task.targets, 1)) or "无（这项任务没有数值指标）"
+            raise _refused("--metric", f"第 {task.id} 项任务没有指标“{name}”；可用（序号 名称）：{known}")
         else:
             actuals[target.name] = _metric_value(target, value)
     return actuals
