@@ -29,7 +29,11 @@ class Terminal:
         self.socket = str(tmp_path / "tmux.sock")
         self.tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
                   *[f"-e{key}={value}" for key, value in env.items()], "bash --norc --noprofile")
-        self.wait_for("bash")
+        try:
+            self.wait_for("bash")
+        except AssertionError:
+            self.close()  # the fixture's teardown never runs when setting up fails
+            raise
         exports = " ".join(f"{key}='{value}'" for key, value in env.items())
         self.type(f"unset COLUMNS LINES; export {exports}; PS1='$ '; clear")  # the width is the terminal's
 
