@@ -69,6 +69,14 @@ SMALL_MARKDOWN = """\
 | 2      | 新增占地     | ≤100亩  | 65亩         | 65%        | 序时 60%  | 2023-08-01 县交通运输局 | 用量快于序时进度 5.0 个百分点 |
 
 共 5 个数值指标，已报送完成值 4 个，其中 3 个预警。增长类指标按实际增长与目标比较，“不超过”类指标（如用水总量）按已用上限的比例，快于序时进度或超过上限即预警。
+
+## 七、本期新报送
+
+| 日期       | 单位         | 序号   | 任务   | 状态   | 进度   | 进展         |
+|:-----------|:-------------|:-------|:-------|:-------|:-------|:-------------|
+| 2023-08-01 | 县交通运输局 | 2      | 修路   | 推进中 | 70%    | 路面完成七成 |
+
+本期（2023-08-01 至 2023-08-07，按条目日期）共 1 条报送，涉及 1 项任务、1 个单位。
 """
 
 
@@ -119,8 +127,10 @@ def test_text_bulletin_has_the_same_content(paces):
             "3       上半年完成的任务  县水利局            红    95% / 60%    已逾期（完成时限 2023-06-30）    —           —\n"
             ) in text
     assert "#" not in text and "|" not in text
-    assert text.endswith("其中 3 个预警。增长类指标按实际增长与目标比较，“不超过”类指标（如用水总量）按已用上限的比例，"
-                         "快于序时进度或超过上限即预警。\n")
+    assert ("其中 3 个预警。增长类指标按实际增长与目标比较，“不超过”类指标（如用水总量）按已用上限的比例，"
+            "快于序时进度或超过上限即预警。\n\n七、本期新报送\n") in text
+    assert text.endswith("2023-08-01  县交通运输局  2       修路    推进中  70%     路面完成七成\n\n"
+                         "本期（2023-08-01 至 2023-08-07，按条目日期）共 1 条报送，涉及 1 项任务、1 个单位。\n")
 
 
 @pytest.mark.parametrize("status, light, overdue, expected", [
@@ -167,8 +177,9 @@ def test_html_is_self_contained_printable_and_complete(paces):
     assert "@page { size: A4;" in text and "@media print" in text
     assert 'font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"' in text
     assert re.findall(r"<h2>(.*?)</h2>", text) == [
-        "一、总体情况", "二、分部分推进情况", "三、各牵头单位推进情况", "四、落后和逾期任务", "五、未按时报送的单位", "六、数值指标"]
-    sections, units, lagging, stale, targets = page.tables
+        "一、总体情况", "二、分部分推进情况", "三、各牵头单位推进情况", "四、落后和逾期任务", "五、未按时报送的单位", "六、数值指标", "七、本期新报送"]
+    sections, units, lagging, stale, targets, new = page.tables
+    assert new[1] == ["2023-08-01", "县交通运输局", "2", "修路", "推进中", "70%", "路面完成七成"]
     assert sections == [["部分", "任务数", "已完成", "正常推进", "落后", "逾期", "进度未填", "未报送", "完成率"],
                         ["一、第一部分", "3", "1", "1", "1", "0", "0", "0", "33.3%"],
                         ["二、第二部分", "3", "0", "0", "1", "1", "0", "1", "0%"]]
@@ -255,7 +266,7 @@ def test_demo_bulletin():
     assert ("| 32     | 年度用水总量                                       | ≤2.207亿立方米 | 1.42亿立方米 | 64.3%      "
             "| 序时 66.6% | 2023-08-22 县水利局       | —                          |") in markdown
     page = Page(report(DEMO, "--format", "html", as_of="2023-08-31"))
-    assert [len(table) - 1 for table in page.tables] == [11, 33, 4, 32, 9]
+    assert [len(table) - 1 for table in page.tables] == [11, 33, 4, 32, 9, 10]
 
 
 @pytest.mark.parametrize("command", [["status"], ["overdue"], ["units"], ["show", "1"]])
@@ -263,7 +274,7 @@ def test_listing_commands_share_one_format_option(small, command):
     result = run(*command, "--format", "yaml", root=small)
     assert result.code == 2 and result.err.startswith("未知的输出格式“yaml”；可用：table、csv、json、markdown、")
     result = run(*command, "--as-of", AS_OF, "-f", "github", root=small)
-    assert result.code == 0 and "\n|------" in result.out
+    assert result.code == 0 and "\n|---" in result.out
 
 
 def test_readme_shows_real_output():
