@@ -158,3 +158,16 @@ def test_demo_export(tmp_path):
     units = values(book["按单位汇总"])
     assert len(units) == 2 + 34
     assert units[2 + [u[0] for u in units[2:]].index("县水利局")][:10] == ["县水利局", 7, 0, 0, 2, 2, 0, 0, 3, 0]
+
+
+def test_journal_text_never_becomes_a_formula(paces):
+    write(paces / "data/progress/县林业局.yaml", "- date: 2023-07-03\n  task: 1\n  percent: 50\n"
+          "  progress: '=HYPERLINK(\"http://x.example\",\"点我\")'\n  problems: '+1+1'\n  next: '@SUM(A1)'\n")
+    out = paces / "台账.xlsx"
+    export(paces, out)
+    cells = {cell.value: cell.data_type for row in openpyxl.load_workbook(out)["全部任务"].iter_rows(min_row=3)
+             for cell in row if isinstance(cell.value, str) and cell.value[:1] in "=+@"}
+    assert cells == {'=HYPERLINK("http://x.example","点我")': "s", "+1+1": "s", "@SUM(A1)": "s"}
+    export(paces, paces / "台账.csv")
+    rows = list(csv.reader(io.StringIO((paces / "台账.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[1][6:9] == ["'=HYPERLINK(\"http://x.example\",\"点我\")", "'+1+1", "'@SUM(A1)"]

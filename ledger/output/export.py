@@ -100,9 +100,14 @@ def write(content, fmt):
         writer = csv.writer(out)
         writer.writerow([field.header for field in TASK_FIELDS])
         for row in content["tasks"]:
-            writer.writerow([flat(row[field.key]) for field in TASK_FIELDS])
+            writer.writerow([inert(flat(row[field.key])) for field in TASK_FIELDS])
         return out.getvalue().encode("utf-8-sig")  # the BOM tells Excel the file is UTF-8
     return workbook(content)
+
+
+def inert(value):
+    """A csv cell Excel and WPS will not run: text opening with = + @ (a formula to them) gets a leading '."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "@") else value
 
 
 def workbook(content):
@@ -162,6 +167,9 @@ def _sheet(sheet, title, fields, rows):
     sheet.append([field.header for field in fields])
     for row in rows:
         sheet.append([_cell(row[field.key], field.kind) for field in fields])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # text from the journals is text: a note "=…" must not become a formula
+                cell.data_type = "s"
     wrap = Alignment(wrap_text=True, vertical="top")
     for number, field in enumerate(fields, 1):
         letter = get_column_letter(number)
