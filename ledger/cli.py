@@ -547,6 +547,25 @@ def validate(changed: Optional[str] = typer.Option(None, "--changed", metavar="R
         print(f"没有问题；有 {warnings} 处提醒。", file=sys.stderr)
 
 
+@app.command("index")
+def index_copy(output: str = typer.Option(..., "--output", "-o", metavar="文件", help="写到这个文件（SQLite 数据库）")):
+    """把台账的派生索引复制一份（SQLite）：每条进展、每项任务逐日的状态；可用 sqlite3 或 datasette 查询，表和列见 README。"""
+    from pathlib import Path  # noqa: PLC0415
+
+    from ledger.vocab import os_reason  # noqa: PLC0415
+
+    ledger = _load()
+    if ledger.index is None:
+        raise LedgerError("这台机器上没有可写的缓存目录（$XDG_CACHE_HOME 或 ~/.cache），没有建立索引；"
+                          "设置 XDG_CACHE_HOME 指向一个可写的目录后重试")
+    try:
+        entries, journals = ledger.index.copy_to(Path(output))
+    except OSError as error:
+        raise LedgerError(f"无法写入“{output}”：{os_reason(error)}；请换一个可写的文件路径", usage=True) from None
+    print(f"已写入 {output}：{entries} 条进展、{journals} 个日志的索引（表 entries、timeline、journals、reports，见 README）")
+    _warn(ledger)
+
+
 @app.command()
 def log(task: Optional[int] = typer.Argument(None, help="任务序号；不写则列出全部"), unit: Optional[str] = UnitOption,
         since: Optional[str] = typer.Option(None, "--since", help="只看这一天（YYYY-MM-DD）及以后提交的条目"),

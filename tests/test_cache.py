@@ -1,8 +1,10 @@
-"""The cache of validated files: kept outside the ledger, used when a file is unchanged, never trusted
-otherwise, never fatal."""
+"""The cache of validated files (JSON for the task list, registry and config; the index for journals, see
+tests/test_index.py): kept outside the ledger, used when a file is unchanged, never trusted otherwise,
+never fatal."""
 
 import json
 import os
+import sqlite3
 import subprocess
 
 import pytest
@@ -24,18 +26,16 @@ def status(root):
 
 def test_a_second_run_reads_the_cache_and_a_change_rereads_only_that_file(small):
     write(small / J, ENTRY)
-    write(small / "data/progress/县水利局.yaml", ENTRY.replace("task: 1", "task: 3"))
     first = status(small)
     before = cache_files(small)
-    assert len(before) == 4 and ".gitignore" not in before  # tasks, units, two journals
+    assert len(before) == 2  # tasks, units
     assert status(small) == first and cache_files(small) == before
-    write(small / J, ENTRY + ENTRY.replace("03-01", "03-02").replace("percent: 20", "percent: 30"))
+    write(small / "data/tasks.yaml", (small / "data/tasks.yaml").read_text(encoding="utf-8").replace("title: 修路", "title: 修公路"))
     changed = status(small)
     after = cache_files(small)
-    assert [name for name in after if after[name] != before[name]] == [
-        next(name for name in before if b'"data/progress/\xe5\x8e\xbf\xe6\x9e\x97\xe4\xb8\x9a\xe5\xb1\x80.yaml"'
-             in before[name])]
-    assert '"percent": 30' in changed.out
+    assert [name for name in after if after.get(name) != before.get(name)] == [
+        next(name for name in after if b'"data/tasks.yaml"' in after[name])]
+    assert '"title": "修公路"' in changed.out
 
 
 @pytest.mark.parametrize("damage", [
@@ -114,7 +114,8 @@ def test_a_unit_listing_reads_only_the_journals_that_bear_on_its_tasks(small):
     found = run("status", "--unit", "交通局", "--as-of", "2023-03-31", "-f", "json", root=small)
     assert (found.code, found.err) == (0, "")
     assert json.loads(found.out)[0]["last_report"] is None  # a supporting unit's entry sets no status
-    read = [json.loads(data.partition(b"\n")[0])[1] for data in cache_files(small).values()]
-    assert J in read and "data/progress/县水利局.yaml" not in read
+    with sqlite3.connect(cache_folder(small) / "index.sqlite") as index:
+        read = [file for (file,) in index.execute("SELECT file FROM journals")]
+    assert read == [J]
     everything = run("status", "--as-of", "2023-03-31", "-f", "json", root=small)
     assert everything.err == "注意：台账中有 1 处问题，有问题的条目未计入；运行 ledger validate 查看。\n"

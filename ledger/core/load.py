@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
 from ledger.core import rules
+from ledger.core.state import timeline
 from ledger.files import records, store
 from ledger.files.store import CONFIG, PROGRESS, TASKS, UNITS
 from ledger.vocab import ERROR, Problem
@@ -24,12 +25,13 @@ class Ledger:
     units: tuple
     config: object  # records.Config: a bad value has fallen back to its default, said in problems
     config_lines: dict
-    entries: tuple  # the valid entries of the journals read: journal by journal (by name), in file order
+    entries: object  # Entries: the valid entries of the journals read, journal by journal (by name), in file order
     problems: tuple  # everything found wrong, by file and line
     journals: tuple  # the journals read, as paths relative to the root
     complete: bool  # every journal read (False: only the journals of some units)
     source: object = field(default=None, repr=False, compare=False)
     unit_names: frozenset = field(default=frozenset(), repr=False, compare=False)
+    index: object = field(default=None, repr=False, compare=False)  # files.index.Index the state is read from
 
     def responsible(self, task):
         """The units whose reports set a task's state: its lead units, or the office for a task that names none."""
@@ -94,6 +96,15 @@ class _Files:
     def cached(self, relative, data, context, compute):
         return store.cached(self.root, relative, data, context, compute)
 
+    def index(self, context):
+        """The index for this context, opened once per process."""
+        from ledger.files.index import open_index  # noqa: PLC0415 - sqlite3 only where there is an index
+
+        opened = getattr(self, "opened", {})
+        if context not in opened:
+            self.opened = {context: open_index(self.root, context)}
+        return self.opened[context]
+
 
 class _Given:
     """A ledger's files given as bytes (or the Problem that keeps one from being read), by relative path."""
@@ -115,6 +126,52 @@ class _Given:
     def cached(self, relative, data, context, compute):
         return store.cached(self.root, relative, data, context, compute) if self.root is not None else compute()
 
+    def index(self, context):
+        return None  # other versions of the files (a commit, the index of git) are folded from their entries
+
+
+class Entries:
+    """The valid entries of a ledger, read-only: held in memory, or read from the index when asked for."""
+
+    def __init__(self, held=(), index=None, files=()):
+        self.held, self.index, self.files = tuple(held), index, tuple(files)
+
+    def _where(self, condition="", parameters=()):
+        known = " OR ".join("file = ?" for _ in self.files) or "0"
+        clause = f"WHERE ({known})" + (f" AND {condition}" if condition else "")
+        return self.index.entries(clause, (*self.files, *parameters))
+
+    def all(self):
+        if self.index is None:
+            return self.held
+        if not hasattr(self, "_all"):
+            self._all = tuple(self._where())
+        return self._all
+
+    def __iter__(self):
+        return iter(self.all())
+
+    def __len__(self):
+        return len(self.all())
+
+    def __getitem__(self, number):
+        return self.all()[number]
+
+    def __eq__(self, other):
+        return tuple(self) == tuple(other)
+
+    def of_task(self, task_id):
+        """The entries of one task, in journal and file order."""
+        if self.index is None:
+            return tuple(entry for entry in self.held if entry.task == task_id)
+        return tuple(self._where("task = ?", (task_id,)))
+
+    def between(self, first, last):
+        """The entries dated first to last (ISO days, both included), in journal and file order."""
+        if self.index is None:
+            return tuple(entry for entry in self.held if first <= entry.date <= last)
+        return tuple(self._where("date BETWEEN ? AND ?", (first, last)))
+
 
 def _load(source, today, units):
     problems = []
@@ -132,7 +189,7 @@ def _load(source, today, units):
     if config.office is None and plan:
         config = config._replace(office=_issuing_office(plan.issuer, unit_records))
     ledger = Ledger(source.root, plan, tuple(records.Section(**s) for s in tasks_file["sections"]), task_rows,
-                    MappingProxyType(tasks), unit_records, config, config_lines, (), (), (), False, source,
+                    MappingProxyType(tasks), unit_records, config, config_lines, Entries(), (), (), False, source,
                     frozenset(unit.name for unit in unit_records))
     if plan is None:
         problems.append(Problem(TASKS, 0, "任务清单无法读取，进展日志都没有校验；请先改正任务清单"))
@@ -171,10 +228,15 @@ def _issuing_office(issuer, units):
 def _read_journals(ledger, source, today, units):
     """ledger with the journals (of units, when given) read and judged, and their problems added."""
     base = [problem for problem in ledger.problems if not problem.file.startswith(f"{PROGRESS}/")]
-    entries, problems, read = _journal_entries(ledger, source, today, units)
+    index = source.index(_context(ledger))
+    if index is not None:
+        entries, problems, read = _indexed_journals(ledger, source, index, today, units)
+    else:
+        entries, problems, read = _journal_entries(ledger, source, today, units)
+        entries = Entries(entries)
     problems = sorted(set(base + problems), key=lambda p: (p.file, p.line, p.message))
-    return replace(ledger, entries=tuple(entries), problems=tuple(problems), journals=tuple(read),
-                   complete=units is None)
+    return replace(ledger, entries=entries, problems=tuple(problems), journals=tuple(read),
+                   complete=units is None, index=entries.index)
 
 
 def _journal_entries(ledger, source, today, units):
@@ -206,6 +268,84 @@ def _journal_entries(ledger, source, today, units):
             problems += late
         entries += mine
     return entries, problems, read
+
+
+def _journal_files(ledger, source, units):
+    """(journals to read as (path, unit), problems of files that are no journal of a registered unit)."""
+    problems, found = source.refused(), []
+    for relative in source.journals():
+        unit = PurePosixPath(relative).stem
+        if units is not None and unit not in units:
+            continue
+        if not relative.endswith(".yaml"):
+            problems.append(Problem(relative, 0, f"日志文件扩展名应为 .yaml；请改名为 {unit}.yaml"))
+        elif unit not in ledger.unit_names:
+            problems.append(Problem(relative, 0, rules.unknown_journal(ledger, unit)))
+        else:
+            found.append((relative, unit))
+    return found, problems
+
+
+def _indexed_journals(ledger, source, index, today, units):
+    """(Entries read from the index, problems, journals read), the index brought up to date first: a journal
+    whose bytes or rules changed is judged again, and the timelines of the tasks it touches folded again."""
+    candidates, problems = _journal_files(ledger, source, units)
+    held, read, stale, late = index.journals(), [], {}, False
+    for relative, unit in candidates:
+        data, problem = source.read(relative)
+        if data is None:
+            problems += [problem] if problem else []
+            continue
+        read.append(relative)
+        key = (len(data), store.digest(data), index.context)
+        if relative in held and held[relative][:3] == key:
+            problems += [Problem(*row) for row in held[relative][4]]
+            late = late or bool(today and held[relative][3] > today)
+        else:
+            stale[relative] = (unit, data, key)
+    gone = [file for file in held if file not in read and (units is None or PurePosixPath(file).stem in units)]
+    if stale or gone or index.fresh:
+        found, late_now = _reindex(ledger, index, stale, gone)
+        problems += found
+        late = late or bool(today and late_now > today)
+    entries = Entries(index=index, files=read)
+    if late:  # entries dated after today are refused: fold from the entries that stand, not the timelines
+        kept = []
+        for relative in read:
+            mine = [entry for entry in entries.all() if entry.file == relative]
+            mine, refused = _clock(ledger, source, relative, PurePosixPath(relative).stem, mine, today)
+            kept += mine
+            problems += refused
+        entries = Entries(kept)
+    return entries, problems, read
+
+
+def _reindex(ledger, index, stale, gone):
+    """Judges the stale journals into the index and folds the timelines they touch again, in one transaction;
+    returns (their problems, the latest day of their entries)."""
+    problems, latest, shared = [], "", {}
+    with index.writing():
+        held, touched = index.journals(), set()
+        for relative, (unit, data, key) in stale.items():
+            if relative in held and held[relative][:3] == key:  # another process did it meanwhile
+                problems += [Problem(*row) for row in held[relative][4]]
+                latest = max(latest, held[relative][3])
+                continue
+            value, found = _judge_journal(ledger, relative, unit, data)
+            with store.collector_paused():
+                mine = records.entries(value["entries"], unit, relative, shared)
+            touched |= index.replace_journal(relative, unit, *key, value["latest"], [list(p) for p in found], mine)
+            problems += found
+            latest = max(latest, value["latest"])
+        for relative in gone:
+            touched |= index.forget_journal(relative)
+        if index.fresh:
+            index.set_tasks(ledger.tasks)
+            touched = set(ledger.tasks)
+        for number in touched & set(ledger.tasks):
+            index.set_timeline(number, [(day, *facts) for day, facts in
+                                        timeline(ledger, ledger.tasks[number], index.entries("WHERE task = ?", (number,)))])
+    return problems, latest
 
 
 def _context(ledger):

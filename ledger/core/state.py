@@ -91,6 +91,22 @@ def cycle_start(as_of, plan_start, plan_end, config):
             year, month = year - 1, month + 12
 
 
+class Facts(NamedTuple):
+    """What a task's reports say as of a day, before that day's arithmetic (序时进度, lights, overdue)."""
+
+    status: object  # the latest given, None if never
+    percent: object
+    progress: object
+    problems: object
+    next: object
+    last_report: object  # day of the latest report by a responsible unit
+    reported: bool
+    actuals: tuple  # ((target name, (value, date, unit)), ...), the latest given by any unit
+
+
+NO_FACTS = Facts(None, None, None, None, None, None, False, ())
+
+
 def state(ledger, as_of):
     """The State of every task and unit as of the day as_of (a date)."""
     plan = ledger.plan
@@ -98,11 +114,21 @@ def state(ledger, as_of):
     elapsed = round(elapsed_share(as_of, start, end), 1)
     cycle = cycle_start(as_of, start, end, ledger.config)
     cycle = cycle.isoformat() if cycle else None
-    by_task, last = _entries_by_task(ledger.entries, as_of.isoformat())
-    tasks = tuple(_task_state(ledger, task, by_task.get(task.id, ()), as_of, elapsed, cycle)
+    facts, last = known(ledger, as_of.isoformat())
+    tasks = tuple(derive(ledger, task, facts.get(task.id, NO_FACTS), as_of, elapsed, cycle)
                   for task in ledger.tasks.values())
     period = "before" if as_of < start else "after" if as_of > end else "during"
     return State(as_of, elapsed, period, cycle, tasks, _unit_states(ledger, tasks, last))
+
+
+def known(ledger, cutoff):
+    """(task id -> Facts, unit -> day of its latest report) up to cutoff: from the index's timelines when
+    the ledger has one, else folded from its entries. The two agree (tests/test_index.py)."""
+    if ledger.index is not None:
+        return ({task: Facts(*row) for task, row in ledger.index.facts(cutoff).items()},
+                ledger.index.last_reports(cutoff))
+    by_task, last = _entries_by_task(ledger.entries, cutoff)
+    return {task.id: facts_of(ledger, task, by_task.get(task.id, ())) for task in ledger.tasks.values()}, last
 
 
 def _entries_by_task(entries, cutoff):
@@ -160,7 +186,8 @@ def corrected(entry, fixes):
     return entry
 
 
-def _task_state(ledger, task, entries, as_of, elapsed, cycle):
+def facts_of(ledger, task, entries):
+    """The task's Facts from its entries as they count (see _entries_by_task), newest last."""
     responsible = ledger.responsible(task)
     mine = [entry for entry in entries if entry.unit in responsible]
     values, missing = {}, list(FOLDED)
@@ -178,18 +205,62 @@ def _task_state(ledger, task, entries, as_of, elapsed, cycle):
             actuals.setdefault(name, (value, entry.date, entry.unit))
         if len(actuals) == len(task.targets):
             break
-    reported = bool(mine)
-    status = values.get("status") or (IN_PROGRESS if reported else None)
-    percent = 100 if status == DONE else values.get("percent")
+    return Facts(*(values.get(name) for name in FOLDED), mine[-1].date if mine else None, bool(mine),
+                 tuple(sorted(actuals.items())))
+
+
+def timeline(ledger, task, entries):
+    """[(day, Facts)]: the task's facts as of each day they change, from all its entries (any order,
+    corrections among them). Folded forward a day at a time; a day with a correction is folded again from
+    the start, since a correction changes an entry already counted."""
+    responsible, days = ledger.responsible(task), defaultdict(list)
+    for entry in entries:
+        days[entry.date].append(entry)
+    rows, facts = [], NO_FACTS
+    for day in sorted(days):
+        todays = sorted(days[day], key=IN_ORDER)
+        if any(entry.corrects for entry in todays):
+            by_task, _ = _entries_by_task(entries, day)
+            found = facts_of(ledger, task, by_task.get(task.id, ()))
+        else:
+            found = _forward(facts, todays, responsible)
+        if found != facts:
+            rows.append((day, found))
+            facts = found
+    return rows
+
+
+def _forward(facts, todays, responsible):
+    """facts with a day's entries (no correction among them, in order) counted after everything before."""
+    values = dict(zip(FOLDED, facts))
+    last, reported, actuals = facts.last_report, facts.reported, dict(facts.actuals)
+    for entry in todays:
+        if entry.unit in responsible:
+            for name in FOLDED:
+                value = getattr(entry, name)
+                if value is not None or name in entry.clear:
+                    values[name] = value
+            last, reported = entry.date, True
+        for name, value in entry.actuals:
+            actuals[name] = (value, entry.date, entry.unit)
+    return Facts(*(values[name] for name in FOLDED), last, reported, tuple(sorted(actuals.items())))
+
+
+def derive(ledger, task, facts, as_of, elapsed, cycle):
+    """The TaskState of a task with these facts, as of the day: its status and percent as they count, its
+    light, whether it is overdue or stale."""
+    responsible = ledger.responsible(task)
+    status = facts.status or (IN_PROGRESS if facts.reported else None)
+    percent = 100 if status == DONE else facts.percent
     if percent is None and status == NOT_STARTED:
         percent = 0
-    last_report = mine[-1].date if mine else None
     overdue = status != DONE and as_of.isoformat() > task.due
     found = TaskState(
         task.id, task.section, task.title, task.lead_units, task.support_units, responsible, task.due, status,
         percent, elapsed, None if percent is None else round(elapsed - percent, 1), "", overdue,
-        bool(cycle and responsible and status != DONE and (last_report or "") < cycle), reported, last_report,
-        values.get("progress"), values.get("problems"), values.get("next"), actuals)
+        bool(cycle and responsible and status != DONE and (facts.last_report or "") < cycle), facts.reported,
+        facts.last_report, facts.progress, facts.problems, facts.next,
+        {name: tuple(value) for name, value in facts.actuals})
     return found._replace(light=next(light.name for light in LIGHTS if light.applies(found, ledger.config)))
 
 
