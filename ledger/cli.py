@@ -170,9 +170,11 @@ def update(task: int = typer.Argument(..., help="任务序号"),
            date: Optional[str] = typer.Option(None, "--date", help="报送日期 YYYY-MM-DD，默认今天；可以补报以前的日期"),
            reporter: Optional[str] = typer.Option(None, "--reporter", help="报送人；默认取环境变量 LEDGER_REPORTER"),
            corrects: Optional[str] = typer.Option(None, "--corrects", help="这条是更正：被更正条目的日期 YYYY-MM-DD"),
+           resolves: List[str] = typer.Option([], "--resolves", help="本任务的这个问题已解决（问题编号，如 P25-0821）；可多次"),
            commit: bool = typer.Option(False, "--commit", help="追加后用 git 只提交这一个日志，提交说明按统一格式")):
     """向本单位的进展日志追加一条经过校验的进展（只追加，不改动已有内容），并说明这项任务现在的灯。"""
     from ledger.core import update as updates  # noqa: PLC0415
+    from ledger.output import issues as shown_issues  # noqa: PLC0415
     from ledger.output import views  # noqa: PLC0415
 
     ledger = _load(units=())  # the entry is checked in full; other files' problems are validate's business
@@ -181,9 +183,10 @@ def update(task: int = typer.Argument(..., help="任务序号"),
     day = _date(date, "--date") if date else today
     fields = {"status": status, "percent": percent, "progress": note, "problems": problem, "next": next_steps,
               "metric": metric, "reporter": reporter or os.environ.get("LEDGER_REPORTER"),
-              "corrects": _date(corrects, "--corrects").isoformat() if corrects else None}
+              "corrects": _date(corrects, "--corrects").isoformat() if corrects else None, "resolves": resolves}
     done = updates.record(ledger, task, name, day, fields, today, dated=bool(date), commit=commit)
     _out(views.appended(done))
+    _out(shown_issues.steps_taken(done.issues))
     if done.commit_error:
         raise LedgerError(done.commit_error)
 
@@ -270,11 +273,103 @@ def export(output: str = typer.Option(..., "--output", "-o", help=OUTPUT_HELP),
     _warn(ledger, now, "json")
 
 
+# --- 问题清单 and 考核 (issue 16) ---------------------------------------------------------------------------
+
+@app.command()
+def problems(open_only: bool = typer.Option(False, "--open", help="只看未解决的（待协调、协调中）"),
+             unit: Optional[str] = UnitOption, task: Optional[int] = typer.Option(None, "--task", "-t", help="任务序号"),
+             as_of: Optional[str] = AsOf, fmt: str = Format):
+    """问题清单：各单位在进展里报的问题，编号、状态（待协调、协调中、已解决、已反馈）、协调单位、历时、办结时限；逾期的标出。"""
+    from ledger.core import issues  # noqa: PLC0415
+    from ledger.output import issues as shown  # noqa: PLC0415
+
+    ledger, day = _load(), _as_of(as_of)
+    if task is not None:
+        _task(ledger, task)
+    name = _unit(ledger, unit)
+    found = issues.select(issues.register(ledger, day)[0], day, open_only, name, task)
+    titles = {t.id: t.title for t in ledger.tasks.values()}
+    _out(shown.problem_list(shown.rows(found, day, titles), day, fmt, _screen(), f"{name} · " if name else ""))
+    _warn(ledger)
+
+
+@app.command()
+def problem(number: str = typer.Argument(..., metavar="编号", help="问题编号，如 P25-0821（见 ledger problems）"),
+            assign: Optional[str] = typer.Option(None, "--assign", help="交办：协调单位（全称或简称），须同时写 --due"),
+            due: Optional[str] = typer.Option(None, "--due", help="交办的办结时限 YYYY-MM-DD"),
+            close: bool = typer.Option(False, "--close", help="确认已解决，销号（已反馈）"),
+            reopen: bool = typer.Option(False, "--reopen", help="重新打开已解决或已销号的问题"),
+            note: Optional[str] = typer.Option(None, "--note", "-n", help="办理说明（交办、销号、重新打开时必填）"),
+            date: Optional[str] = typer.Option(None, "--date", help="办理日期 YYYY-MM-DD，默认今天"),
+            reporter: Optional[str] = typer.Option(None, "--reporter", help="经办人；默认取环境变量 LEDGER_REPORTER"),
+            as_of: Optional[str] = AsOf):
+    """一个问题及其经过；办公室交办（--assign 单位 --due 日期）、销号（--close）或重新打开（--reopen），
+    追加到 data/problems.yaml（只追加，不改动已有内容）。"""
+    from ledger.core import issues, queries  # noqa: PLC0415
+    from ledger.output import issues as shown  # noqa: PLC0415
+
+    steps = [key for key, given in (("assign", assign), ("close", close), ("reopen", reopen)) if given]
+    if len(steps) > 1:
+        raise LedgerError("--assign、--close、--reopen 一次只能写一个", usage=True)
+    if due and not assign:
+        raise LedgerError("--due 只和 --assign 一起用：交办时写办结时限", usage=True)
+    ledger = _load(units=())
+    titles = {t.id: t.title for t in ledger.tasks.values()}
+    if not steps:
+        day = _as_of(as_of)
+        found = queries.problem(ledger, number, day)[1]
+        _out(shown.one(issues.record(found, day, titles), day))
+        return
+    if assign and not due:
+        raise LedgerError("--assign 须同时写 --due：交办的办结时限 YYYY-MM-DD", usage=True)
+    if not note:
+        raise LedgerError("缺少 --note：请写明办理情况", usage=True)
+    today = _today()
+    day = _date(date, "--date") if date else today
+    from ledger.core import office  # noqa: PLC0415 - the write path: pydantic, PyYAML
+
+    unit = _unit(ledger, assign)
+    acted = office.act(ledger, number, steps[0], unit, _date(due, "--due").isoformat() if due else None, note,
+                       reporter or os.environ.get("LEDGER_REPORTER"), day, today, dated=bool(date))
+    _out(shown.acted(acted, office.said(acted.action)))
+
+
+@app.command()
+def score(start: Optional[str] = typer.Option(None, "--from", help="考核期第一天 YYYY-MM-DD，默认计划期开始"),
+          end: Optional[str] = typer.Option(None, "--to", help="考核期最后一天 YYYY-MM-DD，默认今天"),
+          unit: Optional[str] = UnitOption, fmt: str = Format,
+          output: Optional[str] = typer.Option(None, "--output", "-o", help="写入文件：xlsx、csv 或 json（按扩展名）")):
+    """考核：按进展日志和问题办理记录，给每个单位算报送及时率、序时达标率、完成率、指标达成率、问题解决率、
+    加权总分和名次；--unit 逐条说明一个单位的得分。"""
+    from ledger.core.score import assess  # noqa: PLC0415
+    from ledger.output import score as shown  # noqa: PLC0415
+
+    ledger = _load()
+    first = _date(start, "--from") if start else dt.date.fromisoformat(ledger.plan.start)
+    last = _date(end, "--to") if end else _today()
+    if first > last:
+        raise LedgerError(f"--from（{first}）晚于 --to（{last}）；考核期应从 --from 到 --to", usage=True)
+    kind = output.rsplit(".", 1)[-1].lower() if output else None
+    if output and kind not in shown.FORMATS:
+        raise LedgerError(f"无法按扩展名判断“{output}”的格式；可用：{'、'.join(shown.FORMATS)}", usage=True)
+    name = _unit(ledger, unit)
+    found = assess(ledger, first, last)
+    if output:
+        _save(output, shown.write(found, kind))
+        print(f"已写入 {output}：{len(found.units)} 个单位的考核（{first} 至 {last}）")
+    elif name:
+        _out(shown.explain(found, next(s for s in found.units if s.unit == name), fmt, _screen()))
+    else:
+        _out(shown.table(found, fmt, _screen()))
+    _warn(ledger)
+
+
 @app.command()
 def validate(changed: Optional[str] = typer.Option(None, "--changed", metavar="REV",
                                                    help="只校验自版本 REV（如 HEAD、origin/main）以来改动过的日志；"
                                                         "任务清单、单位名录或配置改动过时校验全部")):
     """校验全部台账文件；没有问题时不输出、退出码 0，有问题时逐条列出“文件:行: 说明”、退出码 1。"""
+    from dataclasses import replace  # noqa: PLC0415
     from pathlib import PurePosixPath  # noqa: PLC0415
 
     from ledger.core.load import load  # noqa: PLC0415
@@ -287,6 +382,14 @@ def validate(changed: Optional[str] = typer.Option(None, "--changed", metavar="R
         journals = git.journals_to_validate(root, changed)
         units_read = None if journals is None else {PurePosixPath(path).stem for path in journals}
     ledger = load(root, today=_today().isoformat(), units=units_read)
+    if units_read is not None:  # a changed journal may resolve a problem raised in one not changed: read it too
+        from ledger.core.issues import context_units  # noqa: PLC0415
+
+        more = context_units(ledger)
+        if more:
+            ledger = load(root, today=_today().isoformat(), units=units_read | more)
+            context = {f"data/progress/{unit}.yaml" for unit in more}  # read, not changed: not this check's business
+            ledger = replace(ledger, problems=tuple(p for p in ledger.problems if p.file not in context))
     _out(lines(ledger.problems))  # names and values in messages come from the files: made terminal-safe
     warnings = len(ledger.problems) - len(ledger.errors)
     if ledger.errors:

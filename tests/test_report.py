@@ -69,6 +69,23 @@ SMALL_MARKDOWN = """\
 | 2      | 新增占地     | ≤100亩  | 65亩         | 65%        | 序时 60%  | 2023-08-01 县交通运输局 | 用量快于序时进度 5.0 个百分点 |
 
 共 5 个数值指标，已报送完成值 4 个，其中 3 个预警。增长类指标按实际增长与目标比较，“不超过”类指标（如用水总量）按已用上限的比例，快于序时进度或超过上限即预警。
+
+## 七、问题清单（按协调单位）
+
+| 协调单位   | 本期新提出   | 本期解决   | 未解决   | 其中逾期   |
+|:-----------|:-------------|:-----------|:---------|:-----------|
+| （未交办） | 0            | 0          | 2        | 0          |
+
+本期（2023-08-01 至 2023-08-07）新提出问题 0 个、解决 0 个；未解决 2 个，其中逾期 0 个。解决＝报送单位报已解决或办公室销号；逾期＝过了交办的办结时限仍未解决；未交办的问题按“（未交办）”计。
+
+## 八、未解决的问题
+
+| 编号    | 任务   | 问题       | 提出单位   | 协调单位   | 状态   | 提出日期   | 历时（天）   | 办结时限   |
+|:--------|:-------|:-----------|:-----------|:-----------|:-------|:-----------|:-------------|:-----------|
+| P4-0701 | 4      | 资金未到位 | 县水利局   | —          | 待协调 | 2023-07-01 | 37           | —          |
+| P1-0703 | 1      | 苗木不足   | 县林业局   | —          | 待协调 | 2023-07-03 | 35           | —          |
+
+逾期的在前。问题的经过见 ledger problem 编号，或 ledger show 任务序号。
 """
 
 
@@ -119,8 +136,10 @@ def test_text_bulletin_has_the_same_content(paces):
             "3       上半年完成的任务  县水利局            红    95% / 60%    已逾期（完成时限 2023-06-30）    —           —\n"
             ) in text
     assert "#" not in text and "|" not in text
-    assert text.endswith("其中 3 个预警。增长类指标按实际增长与目标比较，“不超过”类指标（如用水总量）按已用上限的比例，"
-                         "快于序时进度或超过上限即预警。\n")
+    assert ("其中 3 个预警。增长类指标按实际增长与目标比较，“不超过”类指标（如用水总量）按已用上限的比例，"
+            "快于序时进度或超过上限即预警。\n\n七、问题清单（按协调单位）\n") in text
+    assert text.endswith("P1-0703  1       苗木不足    县林业局    —           待协调  2023-07-03  35            —\n\n"
+                         "逾期的在前。问题的经过见 ledger problem 编号，或 ledger show 任务序号。\n")
 
 
 @pytest.mark.parametrize("status, light, overdue, expected", [
@@ -167,8 +186,11 @@ def test_html_is_self_contained_printable_and_complete(paces):
     assert "@page { size: A4;" in text and "@media print" in text
     assert 'font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"' in text
     assert re.findall(r"<h2>(.*?)</h2>", text) == [
-        "一、总体情况", "二、分部分推进情况", "三、各牵头单位推进情况", "四、落后和逾期任务", "五、未按时报送的单位", "六、数值指标"]
-    sections, units, lagging, stale, targets = page.tables
+        "一、总体情况", "二、分部分推进情况", "三、各牵头单位推进情况", "四、落后和逾期任务", "五、未按时报送的单位", "六、数值指标",
+        "七、问题清单（按协调单位）", "八、未解决的问题"]
+    sections, units, lagging, stale, targets, coordinators, problems = page.tables
+    assert coordinators == [["协调单位", "本期新提出", "本期解决", "未解决", "其中逾期"], ["（未交办）", "0", "0", "2", "0"]]
+    assert [row[:3] for row in problems] == [["编号", "任务", "问题"], ["P4-0701", "4", "资金未到位"], ["P1-0703", "1", "苗木不足"]]
     assert sections == [["部分", "任务数", "已完成", "正常推进", "落后", "逾期", "进度未填", "未报送", "完成率"],
                         ["一、第一部分", "3", "1", "1", "1", "0", "0", "0", "33.3%"],
                         ["二、第二部分", "3", "0", "0", "1", "1", "0", "1", "0%"]]
@@ -255,7 +277,10 @@ def test_demo_bulletin():
     assert ("| 32     | 年度用水总量                                       | ≤2.207亿立方米 | 1.42亿立方米 | 64.3%      "
             "| 序时 66.6% | 2023-08-22 县水利局       | —                          |") in markdown
     page = Page(report(DEMO, "--format", "html", as_of="2023-08-31"))
-    assert [len(table) - 1 for table in page.tables] == [11, 33, 4, 32, 9]
+    assert [len(table) - 1 for table in page.tables] == [11, 33, 4, 32, 9, 3, 3]
+    assert "本期（2023-08-01 至 2023-08-31）新提出问题 3 个、解决 0 个；未解决 3 个，其中逾期 1 个。" in markdown
+    assert ("| P82-0825 | 82     | 中小学改扩建项目资金未全部到位         | 县教育和体育局 | 县财政局           "
+            "| 协调中（逾期） | 2023-08-25 | 6            | 2023-08-30 |") in markdown
 
 
 @pytest.mark.parametrize("command", [["status"], ["overdue"], ["units"], ["show", "1"]])

@@ -1,5 +1,6 @@
 """A 调度通报's content as plain values, from one State: paces, tallies, lagging tasks, late units, targets."""
 
+from ledger.core.issues import summary
 from ledger.core.queries import reached, reason, stale_units
 from ledger.core.state import counts
 from ledger.vocab import PACE_ORDER, PACES, RED, YELLOW, target_text
@@ -110,4 +111,5 @@ def bulletin(ledger, state):
         "stale": [{**unit._asdict(), "stale_tasks": list(unit.stale_tasks)} for unit in stale_units(state)],
         "targets": found,
         "targets_total": total,
+        "issues": summary(ledger, state.as_of),
     }

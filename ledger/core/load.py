@@ -6,9 +6,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
-from ledger.core import rules
+from ledger.core import issues, rules
 from ledger.files import records, store
-from ledger.files.store import CONFIG, PROGRESS, TASKS, UNITS
+from ledger.files.store import ACTIONS, CONFIG, PROGRESS, TASKS, UNITS
 from ledger.vocab import ERROR, Problem
 
 
@@ -30,6 +30,7 @@ class Ledger:
     complete: bool  # every journal read (False: only the journals of some units)
     source: object = field(default=None, repr=False, compare=False)
     unit_names: frozenset = field(default=frozenset(), repr=False, compare=False)
+    actions: tuple = ()  # the office's valid actions on problems (data/problems.yaml), in file order
 
     def responsible(self, task):
         """The units whose reports set a task's state: its lead units, or the office for a task that names none."""
@@ -54,10 +55,11 @@ def load(root, today=None, units=None):
     return _load(_Files(Path(root)), today, units)
 
 
-def load_string(tasks, units="units: []\n", config=None, journals=(), today=None):
-    """A ledger from texts, for tests and tools: tasks.yaml, units.yaml and config.yaml as text, and journals
-    as {unit name: text}. Nothing is read from disk and nothing cached."""
-    texts = {TASKS: tasks, UNITS: units, CONFIG: config}
+def load_string(tasks, units="units: []\n", config=None, journals=(), today=None, actions=None):
+    """A ledger from texts, for tests and tools: tasks.yaml, units.yaml and config.yaml as text, journals
+    as {unit name: text}, and the office's actions on problems (data/problems.yaml) as text. Nothing is
+    read from disk and nothing cached."""
+    texts = {TASKS: tasks, UNITS: units, CONFIG: config, ACTIONS: actions}
     texts.update({f"{PROGRESS}/{unit}.yaml": text for unit, text in dict(journals).items()})
     return _load(_Strings(texts), today, None)
 
@@ -74,7 +76,8 @@ class _Files:
         self.root = root
 
     def read(self, relative):
-        return store.read_bytes(self.root, relative, follow=not relative.startswith(f"{PROGRESS}/"))
+        journal = relative.startswith(f"{PROGRESS}/") or relative == ACTIONS  # written to: never through a link
+        return store.read_bytes(self.root, relative, follow=not journal)
 
     def journals(self):
         return [f"{PROGRESS}/{path.name}" for path in store.journal_files(self.root)]
@@ -141,7 +144,10 @@ def _read(source, relative, kind, problems):
 
 
 def _default_config():
-    return {"yellow_gap": 10, "red_gap": 30, "cycle": "monthly", "report_day": 25, "office": None}
+    """models.Config's defaults (a test holds the two together), without importing pydantic."""
+    return {"yellow_gap": 10, "red_gap": 30, "cycle": "monthly", "report_day": 25, "office": None,
+            "weight_reporting": 20, "weight_pace": 30, "weight_completion": 20, "weight_targets": 15,
+            "weight_problems": 15, "deduct_red": 1, "deduct_late": 0.5, "deduct_overdue": 2}
 
 
 def _issuing_office(issuer, units):
@@ -154,12 +160,49 @@ def _issuing_office(issuer, units):
 
 
 def _read_journals(ledger, source, today, units):
-    """ledger with the journals (of units, when given) read and judged, and their problems added."""
-    base = [problem for problem in ledger.problems if not problem.file.startswith(f"{PROGRESS}/")]
+    """ledger with the journals (of units, when given) and the office's actions read and judged, and their
+    problems added."""
+    base = [problem for problem in ledger.problems
+            if not problem.file.startswith(f"{PROGRESS}/") and problem.file != ACTIONS]
     entries, problems, read = _journal_entries(ledger, source, today, units)
-    problems = sorted(set(base + problems), key=lambda p: (p.file, p.line, p.message))
-    return replace(ledger, entries=tuple(entries), problems=tuple(problems), journals=tuple(read),
-                   complete=units is None)
+    actions, found = _office_actions(ledger, source, today)
+    ledger = replace(ledger, entries=tuple(entries), actions=actions, journals=tuple(read), complete=units is None)
+    # the steps on a problem are judged only where every journal that may raise it was read
+    covered = None if units is None else [t for t in ledger.tasks if ledger.units_of([t]) <= set(units)]
+    problems = sorted(set(base + problems + found + issues.checks(ledger, covered)),
+                      key=lambda p: (p.file, p.line, p.message))
+    return replace(ledger, problems=tuple(problems))
+
+
+def _office_actions(ledger, source, today):
+    """(the office's valid actions, problems) of data/problems.yaml: the Action model, then ACTION_RULES."""
+    data, problem = source.read(ACTIONS)
+    if data is None:
+        return (), [problem] if problem else []
+    context = json.dumps([ledger.plan.start, ledger.plan.end, sorted(ledger.unit_names), list(ledger.tasks)],
+                         ensure_ascii=False)
+    rows, problems = source.cached(ACTIONS, data, context, lambda: _judge_actions(ledger, data))
+    actions = []
+    for row in rows:
+        action = records.Action(**row)
+        late = rules.date_not_future(ledger, None, row, (), today) if today else []
+        problems += [p._replace(file=ACTIONS, line=action.lines.get("date", action.line)) for p in late]
+        if not late:
+            actions.append(action)
+    return tuple(actions), problems
+
+
+def _judge_actions(ledger, data):
+    """(the valid action rows, problems) of the office's actions file's bytes."""
+    rows, problems = store.validate_bytes(data, ACTIONS, "actions")
+    valid = []
+    for row in rows or ():
+        found = [p._replace(file=ACTIONS, line=row["lines"].get(p.field, row["line"]))
+                 for rule in rules.ACTION_RULES for p in rule(ledger, row)]
+        problems += found
+        if not found:
+            valid.append(row)
+    return valid, problems
 
 
 def _journal_entries(ledger, source, today, units):

@@ -1,11 +1,11 @@
 """The files that make a folder a ledger repository (`ledger init`) and a host's CODEOWNERS (`ledger codeowners`)."""
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ledger.files import git, store
 from ledger.files.journal import atomic_write
-from ledger.files.store import CONFIG, PROGRESS, TASKS, UNITS
+from ledger.files.store import ACTIONS, CONFIG, DATA, PROGRESS, TASKS, UNITS
 from ledger.vocab import LedgerError
 
 TASKS_SKELETON = """\
@@ -44,8 +44,10 @@ GITATTRIBUTES = [
     "# 进展日志只在末尾追加：两条分支各追加了条目时，合并保留双方的条目（union），不产生冲突。",
     "# 合并后运行 ledger validate 确认没有条目丢失或损坏；union 靠不住的情形见 README“git 协作”一节。",
     f"{PROGRESS}/*.yaml merge=union",
+    "# 办公室的问题办理记录同样只追加。",
+    f"{ACTIONS} merge=union",
 ]
-GITIGNORE = [f"{store.CACHE}/", f"{PROGRESS}/.*.lock"]
+GITIGNORE = [f"{store.CACHE}/", f"{PROGRESS}/.*.lock", f"{DATA}/.{PurePosixPath(ACTIONS).name}.lock"]
 
 
 def init(folder, today):

@@ -3,17 +3,17 @@ reporting unit's journal; then where the task stands."""
 
 from typing import NamedTuple
 
-from ledger.core import rules
+from ledger.core import issues, rules
 from ledger.core.load import with_journals
 from ledger.core.queries import given
 from ledger.core.state import state
-from ledger.files import journal, store, yamlio
+from ledger.files import journal, records, store, yamlio
 from ledger.files.models import entry_errors
 from ledger.vocab import CLEARABLE, DONE, ERROR, WARNING, LedgerError, Problem
 
 OPTION_OF = {"task": "任务序号", "date": "--date", "status": "--status", "percent": "--percent",
              "progress": "--note", "corrects": "--corrects", "problems": "--problem", "next": "--next",
-             "actuals": "--metric", "reporter": "--reporter", "clear": "--problem/--next"}
+             "actuals": "--metric", "reporter": "--reporter", "clear": "--problem/--next", "resolves": "--resolves"}
 
 
 class Appended(NamedTuple):
@@ -27,6 +27,7 @@ class Appended(NamedTuple):
     commit: object  # the new commit's short name, when asked to commit
     subject: str  # the commit message's first line
     commit_error: object  # why the entry, written, was not committed (None: committed, or not asked to)
+    issues: tuple = ()  # (step, issues.Issue) for each step the entry took on the problem list
 
 
 def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False):
@@ -45,7 +46,7 @@ def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False):
     path = store.journal_path(ledger.root, unit)
     relative = f"{store.PROGRESS}/{path.name}"
     repo = _ready_to_commit(ledger.root, relative) if commit else None
-    warnings = _reminders(ledger, task, unit, entry)
+    warnings = _reminders(ledger, task, unit, entry) + _resolving(ledger, task, unit, entry, relative, dated, day)
 
     def accept(items):
         originals = {(item["task"], item["date"]) for item in items
@@ -66,7 +67,28 @@ def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False):
     name, failed = _commit(repo, relative, message) if repo else (None, None)
     after = with_journals(ledger, ledger.units_of([task_id]) | {unit}, today.isoformat())
     now = next(s for s in state(after, day).tasks if s.id == task_id)
-    return Appended(relative, line, entry, task, unit, now, warnings, name, message.splitlines()[0], failed)
+    return Appended(relative, line, entry, task, unit, now, warnings, name, message.splitlines()[0], failed,
+                    tuple(issues.outcome(after, relative, line, day)))
+
+
+def _resolving(ledger, task, unit, entry, relative, dated, day):
+    """The warnings of an entry's --resolves; LedgerError, nothing written, when one names no open problem
+    of the task raised by its day."""
+    if not entry.get("resolves"):
+        return []
+    elsewhere = rules.resolves_own_task(ledger, unit, entry, ())
+    if elsewhere:
+        raise LedgerError(_refusal(elsewhere, ledger.plan, dated, day))
+    known = with_journals(ledger, ledger.units_of([task.id]) | {unit}, None)
+    given = {name: entry.get(name) for name in records.Entry._fields}
+    given.update(actuals=tuple(entry.get("actuals", {}).items()), clear=tuple(entry.get("clear", ())),
+                 resolves=tuple(entry["resolves"]), unit=unit, file=relative, line=0)  # line 0: not yet written
+    found = [p for p in issues.register(known, None, [task.id], records.Entry(**given))[1]
+             if (p.file, p.line) == (relative, 0)]
+    errors = [p for p in found if p.severity == ERROR]
+    if errors:
+        raise LedgerError(_refusal(errors, ledger.plan, dated, day))
+    return found
 
 
 def _reminders(ledger, task, unit, entry):
@@ -124,7 +146,7 @@ def new_entry(task, day, fields):
     entry = {"date": day.isoformat(), "task": task.id, "corrects": fields["corrects"], "status": status,
              "percent": percent, "progress": fields["progress"], "problems": fields["problems"] or None,
              "next": fields["next"] or None, "actuals": _metrics(task, fields["metric"]), "clear": clear,
-             "reporter": fields["reporter"]}
+             "resolves": list(dict.fromkeys(fields.get("resolves") or ())), "reporter": fields["reporter"]}
     return {key: value for key, value in entry.items() if value not in (None, {}, [])}
 
 
@@ -150,13 +172,16 @@ def _metrics(task, given_metrics):
     return actuals
 
 
-def _refusal(problems, plan, dated, day):
+def _refusal(problems, plan, dated, day, options=None):
+    """The message of a refused write: each problem under the option that gave the value (options: field ->
+    option, OPTION_OF by default)."""
+    options = options or OPTION_OF
     lines = []
     for problem in problems:
         if problem.field == "date" and not dated:  # the user gave no date: say which one was used, and why not
             lines.append(f"没有给 --date，报送日期取的是今天（{day}），不在计划期（{plan.start} 至 {plan.end}）内；"
                          f"补报计划期内某一天的进展，请用 --date 指明那一天，例如 --date {plan.end}")
         else:
-            lines.append(f"{OPTION_OF.get(problem.field.split('.')[0], problem.field)}：{problem.message}")
+            lines.append(f"{options.get(problem.field.split('.')[0], problem.field)}：{problem.message}")
     return "没有写入，日志保持原样：\n" + "\n".join(lines)
 

@@ -120,21 +120,22 @@ WRITE_FAILURES = {
 }
 
 
-def append(path, text, header, accept):
+def append(path, text, header, accept, kind="journal", relative=None):
     """Appends text (one YAML list item) to the journal at path, under a lock, atomically.
 
-    accept(items) sees the journal's items (models.read_journal) as they are inside the lock and returns
-    the problems that forbid the append. Every byte already in the file is kept. Returns the new entry's line.
-    Raises LedgerError, the journal untouched, when the append is refused or cannot be written.
+    accept(items) sees the journal's items (models.read_journal, or the reader of kind) as they are inside
+    the lock and returns the problems that forbid the append. Every byte already in the file is kept.
+    Returns the new entry's line. Raises LedgerError, the journal untouched, when the append is refused or
+    cannot be written. relative: the file as messages name it (default: a unit's journal in data/progress/).
     """
-    relative = f"{PROGRESS}/{path.name}"
+    relative = relative or f"{PROGRESS}/{path.name}"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with locked(path):
             _pause("locked")
             _remove_temporaries(path)
             old = _journal_bytes(path, relative)
-            entries, problems = validate_bytes(old, relative, "journal") if old.strip() else ([], [])
+            entries, problems = validate_bytes(old, relative, kind) if old.strip() else ([], [])
             entries = entries or []
             refused = accept(entries)
             if refused:
@@ -144,7 +145,7 @@ def append(path, text, header, accept):
             if prefix and not prefix.endswith(b"\n"):
                 prefix += newline
             new = prefix + text.encode().replace(b"\n", newline)
-            after, after_problems = validate_bytes(new, relative, "journal")
+            after, after_problems = validate_bytes(new, relative, kind)
             after = after or []
             if (len(after) != len(entries) + 1 or _content(after[:-1]) != _content(entries)
                     or set(after_problems) - set(problems)):

@@ -7,7 +7,9 @@ import json
 from typing import NamedTuple
 
 from ledger.core.bulletin import by_unit
+from ledger.core.issues import record, register
 from ledger.core.queries import select
+from ledger.output.issues import step_text
 from ledger.output.render import flat, percent
 from ledger.plans.annotations import trailing
 from ledger.vocab import LIGHT
@@ -34,6 +36,12 @@ UNIT_FIELDS = [
     Field("on_pace", "正常推进", 9), Field("behind", "落后", 7), Field("overdue", "逾期", 7),
     Field("no_percent", "进度未填", 9), Field("unreported", "未报送", 8), Field("completion", "完成率", 9, "percent"),
     Field("stale_tasks", "本周期未报送任务", 30), Field("last_report", "最近报送", 12, "date"),
+]
+PROBLEM_FIELDS = [
+    Field("id", "编号", 12), Field("task", "序号", 6), Field("title", "工作任务", 22), Field("text", "问题", 36),
+    Field("unit", "提出单位", 18), Field("raised", "提出日期", 12, "date"), Field("coordinator", "协调单位", 18),
+    Field("due", "办结时限", 12, "date"), Field("state", "状态", 10), Field("overdue", "逾期", 6),
+    Field("days", "历时（天）", 9), Field("solved", "解决日期", 12, "date"), Field("steps", "经过", 60),
 ]
 # fill and font colour of each light (vocab.LIGHTS)
 LIGHT_FILLS = {name: light.excel for name, light in LIGHT.items()}
@@ -70,21 +78,44 @@ def sheets(ledger, state, unit=None):
         "as_of": state.as_of.isoformat(), "elapsed": state.elapsed, "unit": unit,
         "tasks": task_rows(ledger.tasks, tasks),
         "units": [{field.key: u[field.key] for field in UNIT_FIELDS} for u in units],
+        "problems": problem_rows(ledger, state.as_of, {s.id for s in tasks}, unit),
     }
+
+
+def problem_rows(ledger, as_of, task_ids, unit):
+    """One row per problem on the tasks exported (or coordinated by the unit exported), with its steps."""
+    titles = {task.id: task.title for task in ledger.tasks.values()}
+    rows = []
+    for issue in register(ledger, as_of)[0]:
+        if issue.task in task_ids or (unit and issue.coordinator == unit):
+            row = record(issue, as_of, titles)
+            rows.append({**{field.key: row.get(field.key) for field in PROBLEM_FIELDS},
+                         "overdue": "是" if row["overdue"] else "否",
+                         "steps": "\n".join(step_text(event) for event in row["events"])})
+    return rows
 
 
 def write(content, fmt):
     """The export as the bytes of a json, csv or (any other fmt) xlsx file."""
     if fmt == "json":
-        return (json.dumps(content, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        return json_bytes(content)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([field.header for field in TASK_FIELDS])
-        for row in content["tasks"]:
-            writer.writerow([flat(row[field.key]) for field in TASK_FIELDS])
-        return out.getvalue().encode("utf-8-sig")  # the BOM tells Excel the file is UTF-8
+        return csv_bytes(TASK_FIELDS, content["tasks"])
     return workbook(content)
+
+
+def json_bytes(content):
+    return (json.dumps(content, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def csv_bytes(fields, rows):
+    """The rows as CSV under the fields' headers, in UTF-8 with a BOM."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([field.header for field in fields])
+    for row in rows:
+        writer.writerow([flat(row[field.key]) for field in fields])
+    return out.getvalue().encode("utf-8-sig")  # the BOM tells Excel the file is UTF-8
 
 
 def workbook(content):
@@ -100,6 +131,7 @@ def workbook(content):
         if light.value in LIGHT_FILLS:
             _colour(light, *LIGHT_FILLS[light.value])
     _sheet(book.create_sheet("按单位汇总"), f"{content['title']} · 按单位汇总", UNIT_FIELDS, content["units"])
+    _sheet(book.create_sheet("问题"), f"{content['title']} · 问题清单", PROBLEM_FIELDS, content["problems"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
