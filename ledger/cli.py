@@ -459,10 +459,14 @@ def codeowners(office: List[str] = typer.Option(..., "--office", help="办公室
 
 
 @app.command("import")
-def import_plan(document: str = typer.Argument(..., help="计划文件：.txt（UTF-8、GBK 均可）、.html（保存的网页）或 .docx"),
+def import_plan(document: str = typer.Argument(..., help="计划文件：.txt（UTF-8、GBK 均可）、.html（保存的网页）、.docx 或 "
+                                                     ".xlsx（任务分解表）"),
                 dry_run: bool = typer.Option(False, "--dry-run", help="只显示摘要，不写入任何文件"),
                 keep_edits: bool = typer.Option(False, "--keep-edits", help="有冲突时保留任务清单里人工修改的值"),
-                take_document: bool = typer.Option(False, "--take-document", help="有冲突时采用新文档的值")):
+                take_document: bool = typer.Option(False, "--take-document", help="有冲突时采用新文档的值"),
+                year: Optional[int] = typer.Option(None, "--year", help="计划年度，代替从标题、文号、成文日期推断的年度"),
+                units_from: Optional[str] = typer.Option(None, "--units-from",
+                                                         help="新台账接过这个台账（目录）登记的单位、简称和审核人")):
     """从计划文件生成任务清单 data/tasks.yaml 并登记新单位；重新导入时保留人工修改。"""
     from ledger.core import importing  # noqa: PLC0415
     from ledger.output import importing as shown  # noqa: PLC0415
@@ -471,8 +475,10 @@ def import_plan(document: str = typer.Argument(..., help="计划文件：.txt（
     if keep_edits and take_document:
         raise LedgerError("--keep-edits 和 --take-document 只能选一个", usage=True)
     resolve = merge.KEEP if keep_edits else merge.DOCUMENT if take_document else None
+    if year is not None and not 1900 <= year <= 2199:
+        raise LedgerError(f"--year 应为四位的年份（如 2025），实际是 {year}", usage=True)
     root = importing.ledger_root(ROOT["given"] or os.environ.get("LEDGER_ROOT"))
-    imported = importing.run(root, document, dry_run, resolve)
+    imported = importing.run(root, document, dry_run, resolve, year, units_from)
     _out(shown.summary(imported))
     sys.stdout.flush()
     if imported.merge.conflicts and not resolve:

@@ -34,7 +34,7 @@ def ledger_process(root, *args, env=None):
 
 
 def paused(root, point):
-    """An update stopped at point (see store._pause), holding the journal's lock."""
+    """An update stopped at point (see files/journal.pause), holding the journal's lock."""
     process = ledger_process(root, *UPDATE, env={"LEDGER_TEST_PAUSE": point})
     assert process.stderr.readline() == f"LEDGER_TEST_PAUSE {point}\n"
     return process

@@ -68,6 +68,7 @@ DRY_RUN = """\
 读取 data/source/guanxian-2023-key-tasks.txt：纯文本，编码 UTF-8，130 行
 计划：冠县深化新旧动能转换推动绿色低碳高质量发展2023年重点工作任务
 发文：冠县人民政府办公室 · 冠政办字〔2023〕6号 · 成文日期 2023-08-29 · 计划期 2023-01-01 至 2023-12-31
+计划年度：2023 年，取自标题“冠县深化新旧动能转换推动绿色低碳高质量发展2023年重点工作任务”
 部分                            任务序号    任务数    单位数    指标数
 ------------------------------  ----------  --------  --------  --------
 一、深入实施创新驱动发展战略    1–8         8         8         10
@@ -91,6 +92,7 @@ DRY_RUN = """\
 指标 83 个：不少于 80 · 不超过 1 · 左右 2；其中增长率 2 个
 完成时限：2023-12-31 99 项
 没有点名单位（统筹类）：第 97、98、99 项
+文头和通知正文：第 1–18 行（标题、发文机关、文号、成文日期从这里读出；其余不是任务）
 未能归入任务的行（0 行）
 已忽略的网页残留和版记（2 行）：第 129、130 行
 需要核对（0 处）
@@ -101,8 +103,7 @@ DRY_RUN = """\
 
 def test_dry_run_prints_one_screen_and_writes_nothing(shipped, monkeypatch):
     monkeypatch.chdir(shipped)  # the ledger is found from the current folder, as people run it
-    (shipped / "data/tasks.yaml").unlink()
-    (shipped / BASE).unlink()
+    (shipped / BASE).unlink()  # an import would write it
     before = snapshot(shipped)
     result = run("import", DOC, "--dry-run")
     assert result == (0, DRY_RUN, "")
@@ -232,19 +233,21 @@ def test_new_units_are_appended_and_the_registry_keeps_every_byte(tmp_path):
     assert result.code == 0, result.err
     assert (tmp_path / "data/units.yaml").read_text(encoding="utf-8") == UNITS + "".join(
         f"- name: {name}\n  aliases: []\n  reviewers: []\n" for name in (
-            "县科技局", "县发展和改革局", "县财政局", "县市场监督管理局", "县税务局", "县水利局", "县自然资源局",
+            "县发展和改革局", "县财政局", "县市场监督管理局", "县税务局", "县水利局", "县自然资源局",
             "各乡镇（街道）", "县林业发展中心", "县住房和城乡建设局", "各有关部门", "县人力资源和社会保障局",
             "县教育和体育局", "县民政局"))
     assert "单位名称写法统一：“县政府办公室（大数据局）”按“县政府办公室(大数据局)”记\n" in result.out
-    assert "  新单位“县科技局”可能就是已登记的“县科学技术局”；如是同一单位，请把任务清单里的名称改成“县科学技术局”\n" in result.out
+    assert ("  “县科技局”与“县科学技术局”看来是同一单位的不同写法，按“县科学技术局”记；如不是同一单位，请改 data/tasks.yaml\n"
+            in result.out)
     assert tasks(tmp_path)[2]["lead_units"] == ["县政府办公室(大数据局)"]
+    assert tasks(tmp_path)[3]["lead_units"] == ["县科学技术局"]
     assert run("validate", root=tmp_path) == (0, "", "")
 
 
 def test_refusals_are_chinese_and_write_nothing(shipped, tmp_path):
     write(tmp_path / "old.doc", "x")
     assert run("import", tmp_path / "old.doc", root=shipped) == (
-        2, "", f"{tmp_path / 'old.doc'}：不支持旧版 Word（.doc）文件；请在 Word 或 WPS 中“另存为” .docx，"
+        2, "", f"{tmp_path / 'old.doc'}：不支持旧版 Word（.doc）文件；请在 Word、Excel 或 WPS 中“另存为” .docx 或 .xlsx，"
                "或把正文复制到 .txt 文件（UTF-8）后再导入\n")
     missing = run("import", tmp_path / "nothing.txt", root=shipped)
     assert missing.code == 2 and missing.err.startswith(f"无法读取计划文件 {tmp_path / 'nothing.txt'}：")
@@ -256,11 +259,14 @@ def test_refusals_are_chinese_and_write_nothing(shipped, tmp_path):
         1, "", f"{tmp_path / 'empty.html'}：文件里没有文字；没有写入任何文件\n")
     (tmp_path / "damaged.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
     damaged = run("import", tmp_path / "damaged.docx", root=shipped)
-    assert damaged.code == 2 and damaged.err.startswith(f"{tmp_path / 'damaged.docx'}：不是有效的 Word（.docx）文件（")
+    assert damaged.code == 2 and damaged.err == (
+        f"{tmp_path / 'damaged.docx'}：不是有效的 Word（.docx）文件（File is not a zip file）；"
+        "请在 Word、Excel 或 WPS 中重新另存后再导入\n")
     write(tmp_path / "undated.txt", "工作任务\n一、甲\n1.做甲。（牵头单位：县甲局）\n")
     assert run("import", tmp_path / "undated.txt", root=shipped) == (
-        1, "", f"{tmp_path / 'undated.txt'}：无法确定计划年度：标题、成文日期和正文里都没有“20xx年”；"
-               "请在文件标题中写明年度后再导入\n")
+        1, "", f"{tmp_path / 'undated.txt'}：无法确定计划年度：标题、文号、成文日期和完成时限里都没有年份；"
+               "请用 --year 指定（如 --year 2025），或在文件标题中写明年度后再导入\n")
+    assert run("import", tmp_path / "undated.txt", "--year", "2023", "--dry-run", root=shipped).code == 0
     both = run("import", shipped / DOC, "--keep-edits", "--take-document", root=shipped)
     assert both == (2, "", "--keep-edits 和 --take-document 只能选一个\n")
     (tmp_path / "bad.txt").write_bytes(bytes(range(0x80, 0x100)) * 3)

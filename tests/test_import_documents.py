@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from conftest import REPO, run, write
 from ledger.plans import annotations
-from ledger.plans.parser import due, import_text
+from ledger.plans.deadlines import deadlines
+from ledger.plans.parser import import_text
 from ledger.vocab import LedgerError
 from ledger.files.yamlio import parse
 
@@ -88,7 +89,8 @@ def test_county_a_every_task_unit_target_and_deadline(tmp_path):
     assert by_id[7]["targets"][2]["source"] == ("年内城镇新增就业5000人以上，城镇登记失业率控制在3.5%以内，"
                                                 "居民人均可支配收入增长6.5%。")
     assert "共 3 个部分、9 项任务；原文各部分分别编号，任务序号按全文顺序编为 1–9\n" in out
-    assert ("未能归入任务的行（1 行）：\n  第 12 行：围绕创新驱动，抓好以下工作。\n"
+    assert ("未能归入任务的行（1 行）：\n  第 12 行：围绕创新驱动，抓好以下工作。 —— 在部分标题之后、第一项任务之前，"
+            "不属于任何任务；如是任务的内容，请并入那项任务的段落\n"
             "已忽略的网页残留和版记（2 行）：第 26、27 行\n"
             "需要核对（2 处）：\n"
             "  第 25 行：第 9 项：“县民政局等”中的“等”表示还有未列出的单位，请核对\n"
@@ -141,8 +143,11 @@ def test_county_b_parts_sections_running_numbers_and_lines_of_their_own(tmp_path
     assert task_list["tasks"][0]["text"] == ("推行告知承诺制\n全面推行证明事项告知承诺制，2025年6月30日前实现高频事项全覆盖。\n"
                                              "牵头部门：市行政审批服务局")
     assert "共 3 个部分、5 项任务；任务序号照原文编号\n" in out
-    assert ("未能归入任务的行（3 行）：\n  第 4 行：第一部分 政务服务\n  第 12 行：第二部分 要素保障\n"
-            "  第 18 行：附件：重点任务分工表\n已忽略的网页残留和版记（0 行）\n"
+    assert ("未能归入任务的行（3 行）：\n"
+            "  第 4 行：第一部分 政务服务 —— 是任务清单放不下的上一级标题（清单只有部分和任务两级）\n"
+            "  第 12 行：第二部分 要素保障 —— 是任务清单放不下的上一级标题（清单只有部分和任务两级）\n"
+            "  第 18 行：附件：重点任务分工表 —— 在第 17 行那项任务的单位说明之后，不知道属于哪一项；"
+            "如属于那一项，请移到单位说明之前\n已忽略的网页残留和版记（0 行）\n"
             "需要核对（1 处）：\n  第 11 行：第 3 项：“请各部门自行认领”看起来不像单位名称，请核对\n") in out
 
 
@@ -282,7 +287,7 @@ def test_annotation_forms(annotation, lead, support):
     body, found = annotations.trailing(f"做好工作。完成任务{annotation}")
     assert body.rstrip("。") == "做好工作。完成任务"
     leader = ["“责任领导：张三”是领导而不是单位，未导入"] if "领导" in annotation else []
-    assert annotations.parse(found) == (lead, support, leader)
+    assert annotations.parse(found) == (lead, support, leader, [])
 
 
 def test_text_in_brackets_that_names_no_units_stays_in_the_text():
@@ -299,7 +304,7 @@ def test_text_in_brackets_that_names_no_units_stays_in_the_text():
     ("2023年度规划开工项目6个。", None),
 ])
 def test_deadlines_written_in_a_task(text, day):
-    assert due(text, "2023") == day
+    assert max((d.day for d in deadlines(text, 2023) if d.day.startswith("2023")), default=None) == day
 
 
 def test_numbering_mistakes_are_reported_not_hidden():
@@ -327,7 +332,7 @@ def test_any_text_gives_a_task_list_or_a_chinese_refusal(text):
         return
     assert [t["id"] for t in found.tasks] == sorted({t["id"] for t in found.tasks})
     for task in found.tasks:
-        assert task["due"].startswith(found.plan["start"][:4])
+        assert found.plan["start"] <= task["due"] <= found.plan["end"]
 
 
 def test_a_document_path_with_no_tasks_writes_nothing(tmp_path):
@@ -424,5 +429,8 @@ def test_county_g_joint_issuers_and_tasks_numbered_like_sections(tmp_path):
     assert targets(task_list) == [(1, "政务服务事项网上可办率", 95, "%", "at_least", "amount"),
                                   (2, "为企业减负", 1.2, "亿元", "at_least", "amount")]
     assert [t["id"] for t in task_list["tasks"] if t.get("coordination")] == [4, 5]
-    assert ("没有点名单位（统筹类）：第 4、5 项\n未能归入任务的行（1 行）：\n"
-            "  第 11 行：以习近平新时代中国特色社会主义思想为指导，全面优化营商环境。\n") in out
+    assert ("没有点名单位（统筹类）：第 4、5 项\n文头和通知正文：第 1–9 行（标题、发文机关、文号、成文日期从这里读出；"
+            "其余不是任务）\n未能归入任务的行（2 行）：\n"
+            "  第 10 行：一、总体要求 —— 是指导思想、目标、原则一类的内容，不是任务\n"
+            "  第 11 行：以习近平新时代中国特色社会主义思想为指导，全面优化营商环境。 —— 是指导思想、目标、原则一类的内容，"
+            "不是任务\n") in out

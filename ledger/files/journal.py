@@ -22,7 +22,7 @@ def atomic_write(path, data, before_replace=None):
             out.flush()
             os.fsync(out.fileno())
         # mkstemp makes the file private; the new file keeps the old one's mode, or the umask's
-        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~umask())
         if before_replace:
             before_replace()
         os.replace(temporary, path)
@@ -32,7 +32,8 @@ def atomic_write(path, data, before_replace=None):
         raise
 
 
-def _umask():
+def umask():
+    """The process's file-creation mask (read without changing it)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -132,7 +133,7 @@ def append(path, text, header, accept, kind="journal", relative=None):
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with locked(path):
-            _pause("locked")
+            pause("locked")
             _remove_temporaries(path)
             old = _journal_bytes(path, relative)
             entries, problems = validate_bytes(old, relative, kind) if old.strip() else ([], [])
@@ -154,9 +155,9 @@ def append(path, text, header, accept, kind="journal", relative=None):
                     raise LedgerError(f"{relative} 目前无法正确解析，追加的条目无法成为其中一条，已放弃写入；请先修复：\n{found}")
                 raise LedgerError(f"{relative}: 这个日志的写法无法在末尾追加条目（例如整个日志写在一对 [ ] 里）；"
                                   "请改成每条以“- ”开头、各占几行的写法")
-            atomic_write(path, new, before_replace=lambda: _pause("written"))
-            _sync_folder(path.parent)
-            _pause("replaced")
+            atomic_write(path, new, before_replace=lambda: pause("written"))
+            sync_folder(path.parent)
+            pause("replaced")
             return after[-1]["line"]
     except OSError as error:
         code = errno.errorcode.get(error.errno, "")
@@ -199,7 +200,7 @@ def _remove_temporaries(path):
                 os.unlink(path.parent / name)
 
 
-def _sync_folder(folder):
+def sync_folder(folder):
     """Flushes the folder's entry for a renamed file to disk, where the system allows it (not on Windows)."""
     with contextlib.suppress(OSError, AttributeError):
         descriptor = os.open(folder, os.O_RDONLY)
@@ -209,7 +210,7 @@ def _sync_folder(folder):
             os.close(descriptor)
 
 
-def _pause(point):
+def pause(point):
     """Stops for good at point when LEDGER_TEST_PAUSE names it, so the fault tests can kill an update there."""
     if os.environ.get("LEDGER_TEST_PAUSE") == point:
         import sys  # noqa: PLC0415

@@ -1,10 +1,16 @@
-"""Plan documents as published -> their lines of text: plain text in any common encoding, a saved
-web page (the article, without menus and footers), a Word .docx (body paragraphs and tables)."""
+"""Plan documents as published -> their lines of text: plain text in any common encoding, a saved web page
+(the article, without menus and footers), a Word .docx (body paragraphs and tables), an Excel .xlsx task
+breakdown (任务分解表). Documents out of proportion (zip bombs, huge pages) are refused before they are
+unpacked or parsed."""
 
+import io
 import re
+import stat
+import zipfile
 from pathlib import Path
 from typing import NamedTuple
 
+from ledger.plans import tables
 from ledger.vocab import LedgerError
 
 BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8（带 BOM）"), (b"\xff\xfe", "utf-16", "UTF-16"),
@@ -12,17 +18,25 @@ BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8（带 BOM）"), (b"\xff\xfe", "utf
 # tried in this order when there is no BOM: GBK is what Windows and WPS write for Chinese, GB18030 its superset
 ENCODINGS = (("utf-8", "UTF-8"), ("gbk", "GBK"), ("gb18030", "GB18030"))
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
-KINDS = {".txt": "纯文本", ".text": "纯文本", ".htm": "网页", ".html": "网页", ".shtml": "网页", ".docx": "Word 文档"}
-UNSUPPORTED = {".doc": "旧版 Word（.doc）", ".wps": "WPS 文字（.wps）", ".pdf": "PDF", ".xls": "Excel", ".xlsx": "Excel",
-               ".ofd": "OFD"}
+KINDS = {".txt": "纯文本", ".text": "纯文本", ".htm": "网页", ".html": "网页", ".shtml": "网页", ".docx": "Word 文档",
+         ".xlsx": "Excel 工作簿", ".xlsm": "Excel 工作簿"}
+UNSUPPORTED = {".doc": "旧版 Word（.doc）", ".wps": "WPS 文字（.wps）", ".pdf": "PDF", ".xls": "旧版 Excel（.xls）",
+               ".et": "WPS 表格（.et）", ".ofd": "OFD"}
+# a plan is some pages of text: a hundred times that is a mistake or an attack, refused before it is parsed
+MAX_FILE = 32 * 2**20        # bytes of the file itself
+MAX_UNPACKED = 64 * 2**20    # bytes a .docx or .xlsx unpacks to, all parts together
+MAX_PARTS = 2000             # parts inside a .docx or .xlsx
+MAX_ELEMENTS = 500_000       # XML or HTML elements: a 100-page plan has some tens of thousands
+MAX_LINES = 200_000
 
 
 class Document(NamedTuple):
     """A document's text lines (numbered from 1 in messages) and how they were read."""
 
     lines: list
-    kind: str       # 纯文本, 网页, Word 文档
-    encoding: str   # the encoding used, in words; "" for .docx
+    kind: str       # 纯文本, 网页, Word 文档, Excel 工作簿
+    encoding: str   # the encoding used, in words; "" for .docx and .xlsx
+    origins: dict = {}  # line number -> where it stands in the file when that is not its line (工作表“表1”第 5 行)
 
 
 def read_document(path):
@@ -30,19 +44,102 @@ def read_document(path):
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED:
-        raise LedgerError(f"{path}：不支持{UNSUPPORTED[suffix]}文件；请在 Word 或 WPS 中“另存为” .docx，"
+        raise LedgerError(f"{path}：不支持{UNSUPPORTED[suffix]}文件；请在 Word、Excel 或 WPS 中“另存为” .docx 或 .xlsx，"
                           "或把正文复制到 .txt 文件（UTF-8）后再导入", usage=True)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise LedgerError(f"无法读取计划文件 {path}：{error.strerror}", usage=True) from None
-    if suffix == ".docx" or data.startswith(b"PK\x03\x04"):
+    data = _read(path)
+    if data.startswith(b"PK\x03\x04") or suffix in (".docx", ".xlsx", ".xlsm"):
+        parts = _unpacked(path, data)
+        if suffix in (".xlsx", ".xlsm") or "xl/workbook.xml" in parts:
+            return _xlsx_document(path, data)
         return Document(_docx_lines(path, data), KINDS[".docx"], "")
     if suffix in (".htm", ".html", ".shtml") or re.match(rb"\s*<(!doctype html|html)", data[:512], re.I):
         text, encoding = decode(data, path, _declared_charset(data))
-        return Document(html_lines(text), KINDS[".html"], encoding)
+        if text.count("<") > MAX_ELEMENTS:
+            raise LedgerError(f"{path}：网页有 {text.count('<')} 个标记，远超计划文件应有的规模（上限 {MAX_ELEMENTS}）；"
+                              "没有读取。请只保存正文，或把正文复制到 .txt 文件后再导入", usage=True)
+        return Document(_limited(path, html_lines(text)), KINDS[".html"], encoding)
     text, encoding = decode(data, path)
-    return Document(text.splitlines(), KINDS.get(suffix, "纯文本"), encoding)
+    return Document(_limited(path, text.splitlines()), KINDS.get(suffix, "纯文本"), encoding)
+
+
+def _read(path):
+    """The file's bytes: a regular file (or a link to one) of sensible size; not a pipe, device or folder."""
+    try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise LedgerError(f"{path}：不是普通文件（是目录、管道或设备）；请给出计划文件本身", usage=True)
+        if status.st_size > MAX_FILE:
+            raise LedgerError(f"{path}：文件有 {status.st_size // 2**20} MB，远超计划文件应有的大小（上限 "
+                              f"{MAX_FILE // 2**20} MB）；没有读取", usage=True)
+        with path.open("rb") as handle:
+            return handle.read(MAX_FILE + 1)
+    except OSError as error:
+        raise LedgerError(f"无法读取计划文件 {path}：{error.strerror}", usage=True) from None
+
+
+def _limited(path, lines):
+    if len(lines) > MAX_LINES:
+        raise LedgerError(f"{path}：有 {len(lines)} 行，远超计划文件应有的规模（上限 {MAX_LINES} 行）；没有导入", usage=True)
+    return lines
+
+
+def _unpacked(path, data):
+    """The names of a zip container's parts, once their sizes and element counts are known to be in proportion."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        what = "Excel（.xlsx）" if path.suffix.lower() in (".xlsx", ".xlsm") else "Word（.docx）"
+        raise LedgerError(f"{path}：不是有效的 {what}文件（{error}）；请在 Word、Excel 或 WPS 中重新另存后再导入",
+                          usage=True) from None
+    total = sum(part.file_size for part in parts)
+    if len(parts) > MAX_PARTS or total > MAX_UNPACKED:
+        raise LedgerError(f"{path}：解压后有 {len(parts)} 个部分、{total // 2**20} MB，远超计划文件应有的规模（上限 "
+                          f"{MAX_PARTS} 个、{MAX_UNPACKED // 2**20} MB）；可能是压缩炸弹，没有读取", usage=True)
+    elements = 0
+    for part in parts:
+        if part.filename.endswith((".xml", ".rels")):
+            elements += _elements(path, archive, part, MAX_ELEMENTS - elements)
+            if elements > MAX_ELEMENTS:
+                raise LedgerError(f"{path}：内容有超过 {MAX_ELEMENTS} 个 XML 元素，远超计划文件应有的规模；"
+                                  "可能是压缩炸弹，没有读取", usage=True)
+    return {part.filename for part in parts}
+
+
+def _elements(path, archive, part, allowed):
+    """The number of elements in an XML part, counted while unpacking it in pieces (stops past allowed)."""
+    found = 0
+    try:
+        with archive.open(part) as stream:
+            while found <= allowed:
+                piece = stream.read(2**20)
+                if not piece:
+                    break
+                found += piece.count(b"<")
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as error:
+        raise LedgerError(f"{path}：其中的“{part.filename}”无法解压（{error}）；"
+                          "请重新另存后再导入", usage=True) from None
+    return found
+
+
+def _xlsx_document(path, data):
+    """An Excel task breakdown: each visible sheet's task table as plan lines; where each line stands in the sheet."""
+    try:
+        import openpyxl  # noqa: PLC0415 - only for Excel files
+
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as error:  # noqa: BLE001 - a damaged file can fail anywhere inside openpyxl
+        raise LedgerError(f"{path}：不是有效的 Excel（.xlsx）文件（{error}）；请在 Excel 或 WPS 中重新另存为 .xlsx",
+                          usage=True) from None
+    lines, origins = [], {}
+    for title, grid, numbers in tables.xlsx_sheets(book):
+        found = tables.task_table(grid)
+        if found is None:
+            found = [(row, cell) for row, cells in enumerate(grid) for cell in dict.fromkeys(cells) if cell]
+        for row, line in found:
+            lines.append(line)
+            origins[len(lines)] = f"工作表“{title}”第 {numbers[row]} 行"
+    return Document(_limited(path, lines), KINDS[".xlsx"], "", origins)
 
 
 def decode(data, path, declared=None):
@@ -92,7 +189,7 @@ def html_lines(text):
     lines, current = [], []
 
     def flush():
-        line = _cell("".join(current))
+        line = tables.text("".join(current))
         if line:
             lines.append(line)
         current.clear()
@@ -103,13 +200,11 @@ def html_lines(text):
                 current.append(element.tail)
             return
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag == "table":
-            rows = [[_cell(cell.text_content()) for cell in row.xpath("./td|./th") if _shown(cell)]
-                    for row in element.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr") if _shown(row)]
-            found = task_table(rows)
+        if tag == "table" and not element.xpath(".//table"):  # a table around other tables lays out the page
+            found = tables.task_table(tables.html_rows(element, _shown))
             if found is not None:
                 flush()
-                lines.extend(found)
+                lines.extend(line for _, line in found)
                 if element.tail:
                     current.append(element.tail)
                 return
@@ -156,8 +251,6 @@ def _shown(element):
 
 def _docx_lines(path, data):
     """The text of a .docx body in order: paragraphs (with Word's automatic numbers written out) and table rows."""
-    import io  # noqa: PLC0415
-
     try:
         import docx  # noqa: PLC0415 - python-docx, only for Word files
         from docx.oxml.ns import qn  # noqa: PLC0415
@@ -166,58 +259,24 @@ def _docx_lines(path, data):
     except Exception as error:  # noqa: BLE001 - a damaged file can fail anywhere inside python-docx and lxml
         raise LedgerError(f"{path}：不是有效的 Word（.docx）文件（{error}）；请在 Word 或 WPS 中重新另存为 .docx",
                           usage=True) from None
-    numbers = _Numbering(document)
-    lines = []
-    for block in document.element.body.iterchildren():
-        if block.tag == qn("w:p"):
-            lines.append(numbers.label(block) + _paragraph_text(block))
-        elif block.tag == qn("w:tbl"):
-            rows = [[_cell("".join(_paragraph_text(p) for p in cell.iter(qn("w:p")))) for cell in row.iter(qn("w:tc"))]
-                    for row in block.iter(qn("w:tr"))]
-            found = task_table(rows)
-            lines += found if found is not None else [cell for row in rows for cell in dict.fromkeys(row) if cell]
-    return lines
+    numbers, lines = _Numbering(document), []
 
+    def walk(blocks):
+        for block in blocks:
+            if block.tag == qn("w:p"):
+                lines.append(numbers.label(block) + _paragraph_text(block))
+            elif block.tag == qn("w:tbl") and block.find(f".//{qn('w:tbl')}") is not None:
+                for cell in block.iter(qn("w:tc")):  # a table around tables lays out the page: read what it holds
+                    if cell.getparent().getparent() is block:
+                        walk(cell.iterchildren())
+            elif block.tag == qn("w:tbl"):
+                rows = tables.docx_rows(block, lambda cell: tables.text("".join(map(_paragraph_text,
+                                                                                    cell.iter(qn("w:p"))))), qn)
+                found = tables.task_table(rows)
+                lines.extend([line for _, line in found] if found is not None
+                             else [cell for row in rows for cell in dict.fromkeys(row) if cell])
 
-def _cell(text):
-    """Text as a browser shows it: runs of spaces and line breaks made one space."""
-    return re.sub(r"[ \t\r\n\f\v\xa0]+", " ", text).strip()
-
-
-# the columns of a task table (序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限) by the words in their headers
-COLUMNS = ((re.compile(r"^(?:序号|编号|序)$"), "number"), (re.compile(r"领导"), "牵头领导"),
-           (re.compile(r"牵头|主责|主办"), "牵头单位"), (re.compile(r"配合|参与|协办|协同|协助"), "配合单位"),
-           (re.compile(r"责任"), "责任单位"), (re.compile(r"时限|时间|期限|进度"), "due"))
-
-
-def task_table(rows):
-    """A task table's rows as the lines a plan would write (1.任务（完成时限：…）（牵头单位：…；配合单位：…）),
-    a row with one text of its own (一、科技创新) as that line; None for any other table."""
-    for index, header in enumerate(rows[:3]):
-        kinds = [next((kind for pattern, kind in COLUMNS if pattern.search(cell)), "text") for cell in header]
-        if "text" in kinds and any(kind.endswith("单位") for kind in kinds):
-            break
-    else:
-        return None
-    lines, counter = [cell for row in rows[:index] for cell in dict.fromkeys(row) if cell], 0
-    for row in rows[index + 1:]:
-        own = [cell for cell in dict.fromkeys(row) if cell]
-        if len(own) <= 1:
-            lines += own  # a heading row spanning the table, or an empty one
-            continue
-        cells = dict(enumerate(row))
-        number = re.sub(r"\D", "", next((cells.get(i, "") for i, kind in enumerate(kinds) if kind == "number"), ""))
-        counter = int(number) if number else counter + 1
-        text = ""
-        for i, kind in enumerate(kinds):
-            if kind == "text" and cells.get(i):
-                text += ("" if not text or text[-1] in "。；;！？" else "。") + cells[i]
-        if text and text[-1] not in "。；;！？":
-            text += "。"  # the row's text is a sentence; what follows is not part of it
-        due = "".join(f"（完成时限：{cells[i]}）" for i, kind in enumerate(kinds) if kind == "due" and cells.get(i))
-        units = "；".join(f"{kind}：{cells[i]}" for i, kind in enumerate(kinds)
-                         if kind not in ("number", "text", "due") and cells.get(i))
-        lines.append(f"{counter}.{text}{due}" + (f"（{units}）" if units else ""))
+    walk(document.element.body.iterchildren())
     return lines
 
 

@@ -7,7 +7,6 @@ kept it -> the hand edit stays; changed on both sides in different ways -> a con
 written unless --keep-edits or --take-document says which side wins.
 """
 
-import re
 from typing import NamedTuple
 
 from ledger.files import store
@@ -104,29 +103,6 @@ def three_way(base, current, new, resolve=None):
 
 def _listed(by_id):
     return [{"id": number, **fields} for number, fields in sorted(by_id.items())]
-
-
-def fold(name):
-    """A unit name with full-width letters and brackets made half-width and spaces dropped, for matching."""
-    name = re.sub(r"\s+", "", name)
-    return name.translate({code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)})
-
-
-def unify_units(found, registered):
-    """Spells each unit the way the registry (else its first mention) does; returns [(as written, as kept)]."""
-    spelling = {fold(name): name for name in reversed(registered)}
-    changed = []
-    for task in found.tasks:
-        for field in ("lead_units", "support_units"):
-            names = []
-            for name in task[field]:
-                kept = spelling.setdefault(fold(name), name)
-                if kept != name and (name, kept) not in changed:
-                    changed.append((name, kept))
-                if kept not in names:
-                    names.append(kept)
-            task[field] = names
-    return changed
 
 
 def named_units(tasks):

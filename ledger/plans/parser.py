@@ -2,16 +2,18 @@
 
 The structure is read from the numbering, whatever its style: parts 第一部分, sections 一、 and （一）,
 tasks 1. 1、 （1） (1). The task level is the one that carries unit annotations (or, without any, the
-Arabic numbers); the section level is the one the tasks stand under. Nothing is placed by guesswork:
-lines that fit nowhere, web-page leftovers and annotations that need a person's eye are returned too.
+Arabic numbers); the section level is the deepest level above it whose headings are titles rather than
+paragraphs. A heading between the two levels is the lead-in of the tasks under it, or, with none under
+it, a task itself. Nothing is placed by guesswork: every line set aside is returned with the reason,
+and so are web-page leftovers and the annotations that need a person's eye.
 """
 
 import functools
 import re
 from collections import Counter, namedtuple
 
-from ledger.plans import annotations
-from ledger.vocab import LedgerError
+from ledger.plans import annotations, deadlines, front
+from ledger.plans.targets import targets_of
 
 CN_NUMBER = "一二三四五六七八九十百零〇"
 # numbering levels, outermost first: 第一部分 / 一、 / （一） / 1. 1、 / （1） (1)
@@ -19,62 +21,81 @@ HEADERS = (
     (0, re.compile(rf"^第([{CN_NUMBER}]+)(?:部分|章|篇)\s*[:：、.．]?\s*(.*)$")),
     (1, re.compile(rf"^([{CN_NUMBER}]+)\s*[、.．]\s*(.+)$")),
     (2, re.compile(rf"^[(（]\s*([{CN_NUMBER}]+)\s*[)）]\s*[、.．]?\s*(.+)$")),
-    (3, re.compile(r"^(\d{1,3})\s*(?:、|[.．](?!\d))\s*(.+)$")),
-    (4, re.compile(r"^[(（]?\s*(\d{1,3})\s*[)）]\s*[、.．]?\s*(.+)$")),
+    (3, re.compile(r"^(\d{1,4})\s*(?:、|[.．](?!\d))\s*(.+)$")),
+    (4, re.compile(r"^[(（]?\s*(\d{1,4})\s*[)）]\s*[、.．]?\s*(.+)$")),
     (5, re.compile(r"^([①-⑳])\s*[、.．]?\s*(.+)$")),
 )
 TASK_LEVEL_PREFERENCE = (3, 4, 2, 1, 5)  # when no level carries unit annotations
 ROLE_HINT = re.compile(r"牵头|(?:责任|配合|参与|协办)(?:单位|部门)|负责\s*[)）]|按职责分工")
 SECTION_TITLE_MAX = 50
 SENTENCE_END = "。！？；;!?：:)）」”』"
-
-NOTICE = re.compile(r"^(.*?)关于印发[《“]?(.+?)[》”]?的通知$")
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,4}\s*号")
-CN_DIGITS = "〇一二三四五六七八九"
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-DATE_CN = re.compile(r"((?:19|20)\d{2}|[〇○零O一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
-                     r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
-DATE_ISO = re.compile(r"^((?:19|20)\d{2})-(\d{2})-(\d{2})$")
-PLAN_WORDS = re.compile(r"任务|计划|方案|要点|清单|安排|措施|意见|目标|分工")
-UNKNOWN = "未注明"
 # lines a saved web page or a document's back matter leaves in the text; never tasks
 LEFTOVERS = re.compile(
     r"扫一扫在手机|如果您对该文件有疑问|打印本页|关闭窗口|【打印】|【关闭】|【字体|【字号|字号[：:]\s*[【\[]?\s*大|分享到|"
     r"^上一篇|^下一篇|版权所有|ICP备|公网安备|网站标识码|网站地图|联系我们|浏览次数|访问次数|阅读次数|责任编辑|"
     r"当前位置[：:]|^首页\s*[>＞»]|相关链接|^相关文件[：:]?$|^附件下载|^(?:信息)?来源[：:]|^发布(?:时间|日期)[：:]|"
     r"^抄送[：:]|\d{1,2}日印发$|^[(（]此件[^)）]*[)）]$|^[—－-]\s*\d+\s*[—－-]$")
+# characters web pages and editors scatter in text that show as nothing: they would make 县发改局 two units
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# the frame of a plan rather than its tasks
+FRAME = re.compile(r"^(?:指导思想|总体要求|总体思路|工作思路|工作目标|主要目标|总体目标|发展目标|基本原则|工作原则|"
+                   r"适用范围)$")
 
-Found = namedtuple("Found", "plan sections tasks unplaced leftovers notes")
-Line = namedtuple("Line", "number text level numeral rest")
+# why a line was set aside, and what would place it
+BEFORE = "在第一个部分之前，却像任务一样编号；如是任务，请把它移到所属部分之下"
+PARENT = "是任务清单放不下的上一级标题（清单只有部分和任务两级）"
+PARAGRAPH = "编号与部分标题同级，却是一段正文；如是任务，请按任务那一级编号"
+INTRO = "在部分标题之后、第一项任务之前，不属于任何任务；如是任务的内容，请并入那项任务的段落"
+GROUP = "是下面编号任务的总述，不是任务；下面的任务照常导入"
+FRAMED = "是指导思想、目标、原则一类的内容，不是任务"
+AFTER = "在第 {line} 行那项任务的单位说明之后，不知道属于哪一项；如属于那一项，请移到单位说明之前"
+EMPTY = "这个部分下没有任务"
+
+Found = namedtuple("Found", "plan sections tasks unplaced leftovers notes year front first_leads")
+Line = namedtuple("Line", "number text level numeral rest leftover")
 
 
-def import_text(text, source_name=""):
+def import_text(text, source_name="", year=None):
     """The plan, sections and tasks of a plan document's text (or lines), with what needs a person's eye:
-    unplaced (line, text), leftovers (line, text) and notes (line, message)."""
+    unplaced (line, text, reason), leftovers (line, text), notes (line, message); the plan's year
+    (front.Year), the last line of the front matter, the line saying the first unit listed leads (or None).
+    year: the plan's year when given (--year)."""
     raw = text.splitlines() if isinstance(text, str) else list(text)
-    lines = [_classify(number, line.strip().strip("\ufeff")) for number, line in enumerate(raw, 1)]
+    lines = [_classify(number, ZERO_WIDTH.sub("", line).strip()) for number, line in enumerate(raw, 1)]
     notes = []
-    plan, used = _plan(lines, source_name, notes)
+    plan, used, _ = front.front_matter(lines, source_name, notes)
     task_level, section_level = _levels(lines)
-    year = plan["start"][:4]
     reader = _Reader(lines, task_level, section_level, used)
     sections, tasks = reader.read()
     _number(tasks, notes)
+    texts = [part for task in tasks for _, part in task["parts"]]
+    found_year = front.plan_year(plan, deadlines.deadline_years(texts), year)
+    start, year_end = f"{found_year.first}-01-01", f"{found_year.last}-12-31"
+    if not plan["date"]:
+        plan["date"] = start
+        notes.append((0, f"没有找到成文日期，已填 {start}；请在 data/tasks.yaml 的 plan.date 里填写"))
+    first_leads = _first_leads(lines, tasks)
     for task in tasks:
-        _fill(task, plan, year, notes)
-    return Found(plan, sections, tasks, reader.unplaced, reader.leftovers, sorted(notes))
+        _fill(task, (start, year_end), found_year.stated, first_leads, notes)
+    end = max([year_end] + [task["due"] for task in tasks])
+    plan = {"title": plan["title"], "issuer": plan["issuer"], "number": plan["number"], "date": plan["date"],
+            "start": start, "end": end, "source": plan["source"]}
+    return Found(plan, sections, tasks, sorted(reader.unplaced), reader.leftovers, sorted(notes), found_year,
+                 reader.front, first_leads)
 
 
 def _classify(number, text):
+    leftover = bool(LEFTOVERS.search(text))
     for level, pattern in HEADERS:
         found = pattern.match(text)
         if found:
-            return Line(number, text, level, found.group(1), found.group(2).strip())
-    return Line(number, text, None, None, None)
+            return Line(number, text, level, found.group(1), found.group(2).strip(), leftover)
+    return Line(number, text, None, None, None, leftover)
 
 
 def _levels(lines):
-    """(task level, section level or None): tasks are the level units are assigned to, sections the one above."""
+    """(task level, section level or None): tasks are the level units are assigned to, sections the deepest level
+    above it whose headings are titles."""
     annotated, present, counted = Counter(), Counter(), set()
     header = None
     for line in lines:
@@ -88,142 +109,43 @@ def _levels(lines):
         task_level = max(annotated, key=lambda level: (annotated[level], level))
     else:
         task_level = next((level for level in TASK_LEVEL_PREFERENCE if present[level]), 3)
-    parents, parent = Counter(), None
+    last_task = max((line.number for line in lines if line.level == task_level), default=0)
+    for level in sorted((level for level in present if level < task_level), reverse=True):
+        heads = [line for line in lines if line.level == level and not line.leftover]
+        titled = sum(_section_title(line) is not None for line in heads)
+        if heads and heads[0].number < last_task and titled * 2 >= len(heads):
+            return task_level, level
+    return task_level, None
+
+
+def _section_title(line):
+    """A section heading's title, or None when the numbered line is a paragraph rather than a heading."""
+    title = line.rest.rstrip("。：:")
+    if "。" in title or len(title) > SECTION_TITLE_MAX:
+        return None
+    return title or f"第{line.numeral}部分"
+
+
+def _with_tasks_beneath(lines, task_level):
+    """Numbers of the heading lines that have task-level lines beneath them."""
+    found, open_headings = set(), []
     for line in lines:
-        if line.level is not None and line.level < task_level:
-            parent = line
-        elif line.level == task_level and parent:
-            parents[parent.level] += 1
-    section_level = max(parents, key=lambda level: (parents[level], level)) if parents else None
-    return task_level, section_level
-
-
-def _plan(lines, source_name, notes):
-    """(the plan's title, issuer, number, date and period, the numbers of the lines they were read from)."""
-    first_header = next((line.number for line in lines if line.level is not None and line.level <= 2),
-                        next((line.number for line in lines if line.level is not None), len(lines) + 1))
-    front = [line for line in lines if line.number < first_header and line.text and not LEFTOVERS.search(line.text)]
-    used = set()
-    notices = [(line, NOTICE.match(line.text)) for line in front if NOTICE.match(line.text)]
-    title, issuer = "", ""
-    if notices:
-        title = notices[-1][1].group(2)
-        issuer = re.sub(r"\s+", "", notices[-1][1].group(1))
-        used.update(line.number for line, _ in notices)
-    number_line = _number_line(front, [line for line, _ in notices])
-    number = re.sub(r"\s+", "", DOC_NUMBER.search(number_line.text).group(0)) if number_line else ""
-    date, date_line, signer = _date(lines, front)
-    if signer:
-        issuer = issuer or signer[0]
-        used.update(signer[1])
-    if not title:
-        title_line = next((line for line in front if _titlelike(line.text) and PLAN_WORDS.search(line.text)),
-                          next((line for line in front if _titlelike(line.text)), None))
-        title = title_line.text if title_line else re.sub(r"\.\w+$", "", source_name)
-        used.add(getattr(title_line, "number", 0))
-    used.update(line.number for line in (number_line, date_line) if line)
-    used.update(line.number for line in front if line.text == title)
-    year = re.search(r"((?:19|20)\d{2})\s*年", title)
-    year = year.group(1) if year else date[:4]
-    if not year:
-        found = next((m for line in lines for m in [re.search(r"((?:19|20)\d{2})\s*年", line.text)] if m), None)
-        if not found:
-            raise LedgerError("无法确定计划年度：标题、成文日期和正文里都没有“20xx年”；请在文件标题中写明年度后再导入")
-        year = found.group(1)
-        notes.append((0, f"标题和成文日期里没有年度，按正文中最先出现的 {year} 年作为计划年度"))
-    for value, what in ((issuer, "发文机关"), (number, "文号")):
-        if not value:
-            notes.append((0, f"没有找到{what}，已填“{UNKNOWN}”；请在 data/tasks.yaml 的 plan 里填写"))
-    if not date:
-        date = f"{year}-01-01"
-        notes.append((0, f"没有找到成文日期，已填 {date}；请在 data/tasks.yaml 的 plan.date 里填写"))
-    plan = {"title": title, "issuer": issuer or UNKNOWN, "number": number or UNKNOWN, "date": date,
-            "start": f"{year}-01-01", "end": f"{year}-12-31", "source": source_name or None}
-    return plan, used - {0}
-
-
-def _number_line(front, notices):
-    """The line holding the document number: the one right after the notice's title, else before it, else the first."""
-    def only_number(line):
-        return line is not None and DOC_NUMBER.fullmatch(re.sub(r"\s+", "", line.text))
-
-    for offset in (1, -1):
-        for notice in notices:
-            index = front.index(notice) + offset
-            if 0 <= index < len(front) and only_number(front[index]):
-                return front[index]
-    return next((line for line in front if only_number(line)),
-                next((line for line in front if DOC_NUMBER.search(line.text)), None))
-
-
-def _date(lines, front):
-    """(ISO date the document was signed, its line, (issuer named beside it, its line number) or None).
-
-    A date with the issuer beside it (the signature) wins over one standing alone (under the title)."""
-    found = []
-    for line in front + [line for line in lines if line not in front]:
-        text = line.text.strip("()（） ")
-        date = DATE_CN.search(text)
-        if not date or date.end() != len(text) or not _real(_iso(date)):
+        if line.level is None or line.leftover or line.level > task_level:
             continue
-        before = text[:date.start()].strip()
-        if before:
-            if _office(before):
-                return _iso(date), line, (before, [line.number])
-            continue
-        signers = []  # the offices signing above the date; jointly issued plans have several
-        for above in reversed([l for l in lines[:lines.index(line)] if l.text][-3:]):
-            if not _office(above.text):
-                break
-            signers.insert(0, above)
-        if signers:
-            return _iso(date), line, ("、".join(l.text for l in signers), [l.number for l in signers])
-        found.append((_iso(date), line, None))
-    if found:
-        return found[0]
-    iso = next((line for line in front if DATE_ISO.match(line.text)), None)
-    return (iso.text, iso, None) if iso else ("", None, None)
-
-
-def _real(iso):
-    import datetime as dt  # noqa: PLC0415
-
-    try:
-        return bool(dt.date.fromisoformat(iso))
-    except ValueError:
-        return False
-
-
-def _office(text):
-    return len(text) <= 40 and (annotations.looks_like_unit(text) or text.endswith(("政府", "办公室", "委员会")))
-
-
-def _iso(found):
-    year, month, day = found.groups()
-    if not year.isdigit():
-        year = "".join("0" if c in "〇○零O" else str(CN_DIGITS.index(c)) for c in year)
-    return f"{year}-{_count(month):02d}-{_count(day):02d}"
-
-
-def _count(text):
-    """12, 十二 or 一百零一 -> the number (task, month and day numbers as plans write them)."""
-    if text.isdigit():
-        return int(text)
-    if text in CIRCLED:
-        return CIRCLED.index(text) + 1
-    total, digit = 0, None
-    for char in text:
-        if char in "十百":
-            total += (1 if digit is None else digit) * (10 if char == "十" else 100)
-            digit = None
+        while open_headings and open_headings[-1].level >= line.level:
+            open_headings.pop()
+        if line.level == task_level:
+            found.update(heading.number for heading in open_headings)
         else:
-            digit = CN_DIGITS.index(char) if char in CN_DIGITS else 0  # 零
-    return total + (digit or 0)
+            open_headings.append(line)
+    return found
 
 
-def _titlelike(text):
-    return (6 <= len(text) <= 60 and text[-1] not in "。：:，,；;" and not DOC_NUMBER.search(text)
-            and not DATE_CN.search(text) and not DATE_ISO.match(text) and not re.fullmatch(r"[\d/\-\s]+", text))
+def _first_leads(lines, tasks):
+    """The line from which on the plan says the unit listed first leads: said outside a task, or with 下同."""
+    inside = {number for task in tasks for number, _ in task["parts"]}
+    return next((line.number for line in lines if annotations.states_first_leads(line.text)
+                 and (line.number not in inside or "下同" in line.text)), None)
 
 
 class _Reader:
@@ -231,43 +153,38 @@ class _Reader:
 
     def __init__(self, lines, task_level, section_level, used):
         self.lines, self.task_level, self.section_level, self.used = lines, task_level, section_level, used
+        self.parents = _with_tasks_beneath(lines, task_level)
         self.sections, self.tasks, self.unplaced, self.leftovers = [], [], [], []
-        self.task = None
+        self.task, self.group, self.stray = None, None, INTRO
+        self.front = 0
 
     def read(self):
         """(sections that hold tasks, tasks) with sections and tasks numbered."""
         start = next((line.number for line in self.lines if line.level is not None and self.section_level is not None
-                      and line.level <= self.section_level),
+                      and line.level <= self.section_level and not line.leftover),
                      next((line.number for line in self.lines if line.level == self.task_level), len(self.lines) + 1))
-        if self.section_level is None:
-            self.sections.append({"numeral": "一", "title": "全部任务", "count": 0})
+        self.front = start - 1
         ahead = self._annotation_ahead()
         for line in self.lines:
             if not line.text or line.number in self.used:
                 continue
-            if LEFTOVERS.search(line.text):
+            if line.leftover:
                 if line.number >= start:
                     self.leftovers.append((line.number, line.text))
             elif line.number >= start:
                 self._place(line, ahead[line.number])
             elif line.level == self.task_level:
-                self.unplaced.append((line.number, line.text))  # numbered like a task, but before any section
+                self.unplaced.append((line.number, line.text, BEFORE))
         self._close()
+        for section in self.sections:
+            if not section["count"] and section["line"]:
+                self.unplaced.append((section["line"], section["text"], FRAMED if section["frame"] else EMPTY))
         sections = [section for section in self.sections if section["count"]]
         for number, section in enumerate(sections, 1):
             section["id"] = number
         for task in self.tasks:
             task["section"] = task["section"]["id"]
         return [{key: s[key] for key in ("id", "numeral", "title")} for s in sections], self.tasks
-
-    def _starts_section(self, line):
-        return line.level == self.section_level and self._section_title(line) is not None
-
-    def _section_title(self, line):
-        title = line.rest.rstrip("。：:")
-        if "。" in title or len(title) > SECTION_TITLE_MAX:
-            return None  # a numbered paragraph, not a heading
-        return title or f"第{line.numeral}部分"
 
     def _annotation_ahead(self):
         """line number -> True when this line or a later one of the same task ends with a unit annotation."""
@@ -280,21 +197,49 @@ class _Reader:
         return ahead
 
     def _place(self, line, annotation_ahead):
-        if self._starts_section(line):
+        level, sections, tasks = line.level, self.section_level, self.task_level
+        if level is not None and level < tasks:
             self._close()
-            self.sections.append({"numeral": line.numeral, "title": self._section_title(line), "count": 0})
-        elif line.level == self.task_level:
+            if sections is not None and level < sections:
+                return self._aside(line, PARENT)
+            if level == sections:
+                return self._section(line)
+            self.group = line if line.number in self.parents else None
+            if self.group:
+                framed = self.sections and self.sections[-1]["frame"]
+                return self._aside(line, FRAMED, FRAMED) if framed else self._aside(line, GROUP, GROUP)
+        if level is not None and level <= tasks:  # a task, or a heading above the tasks with none beneath it
             self._close()
-            self.task = {"number": _count(line.numeral), "line": line.number, "parts": [(line.number, line.rest)],
+            if not self.sections:  # tasks before any section, or a plan without sections
+                self.sections.append({"numeral": "一", "title": "全部任务", "count": 0, "line": 0, "frame": False})
+            if self.sections[-1]["frame"] or FRAME.match(_title(line.rest)):
+                return self._aside(line, FRAMED, FRAMED)
+            self.task = {"number": front.count(line.numeral), "line": line.number, "level": level,
+                         "group": getattr(self.group, "number", None), "parts": [(line.number, line.rest)],
                          "section": self.sections[-1]}
-        elif line.level is not None and line.level < self.task_level:
-            self._close()  # a heading of a level the task list has no place for
-            self.unplaced.append((line.number, line.text))
-        elif self.task and (line.level is not None or self._open() or annotations.trailing(line.text)[1]
+        elif self.task and (level is not None or self._open() or annotations.trailing(line.text)[1]
                             or (annotation_ahead and not self._annotated())):
             self.task["parts"].append((line.number, line.text))
         else:
-            self.unplaced.append((line.number, line.text))
+            self._aside(line, AFTER.format(line=self.task["line"]) if self.task else self.stray)
+        return None
+
+    def _section(self, line):
+        title = _section_title(line)
+        if title is None:
+            return self._aside(line, PARAGRAPH)
+        self.group = None
+        frame = bool(FRAME.match(title))
+        self.sections.append({"numeral": line.numeral, "title": title, "count": 0, "line": line.number,
+                              "text": line.text, "frame": frame})
+        self.stray = FRAMED if frame else INTRO
+        return None
+
+    def _aside(self, line, reason, stray=None):
+        """Sets the line aside with the reason; stray: the reason for the lines that follow it, if they stray."""
+        self.unplaced.append((line.number, line.text, reason))
+        if stray:
+            self.stray = stray
 
     def _open(self):
         """True while the task's last line stops mid-sentence (a wrapped line, or a title on a line of its own)."""
@@ -323,10 +268,10 @@ def _number(tasks, notes):
         notes.append((0, f"任务编号不连续，原文缺少第 {'、'.join(map(str, missing))} 号；序号照原文"))
         ids = numbers
     else:
-        by_section = {}
+        runs = {}  # numbering starts again in each section, under each lead-in, at each level
         for task in tasks:
-            by_section.setdefault(id(task["section"]), []).append(task["number"])
-        if not all(found == list(range(1, len(found) + 1)) for found in by_section.values()):
+            runs.setdefault((id(task["section"]), task["group"], task["level"]), []).append(task["number"])
+        if not all(found == list(range(1, len(found) + 1)) or len(found) == 1 for found in runs.values()):
             previous = 0
             for task in tasks:
                 if task["number"] <= previous and task["number"] != 1:
@@ -337,8 +282,11 @@ def _number(tasks, notes):
         task["id"] = number
 
 
-def _fill(task, plan, year, notes):
-    """Completes a task read from its lines: text, title, units, deadline and targets."""
+def _fill(task, period, stated, first_leads, notes):
+    """Completes a task read from its lines: text, title, units, deadline and targets.
+
+    period: (first day, last day of the plan's years); stated: the plan's years are stated, so a deadline
+    outside them is not this plan's; else a later deadline extends the plan."""
     parts = task.pop("parts")
     text, body, found = "", "", []
     for index, (_, part) in enumerate(parts):
@@ -354,11 +302,38 @@ def _fill(task, plan, year, notes):
     found = found or annotations.inline(body)
     task["title"] = _title(functools.reduce(lambda t, inner: t.replace(inner, ""), found, body).replace("（）", "")
                            .replace("()", ""))
-    task["lead_units"], task["support_units"], problems = annotations.parse(found) if found else ([], [], [])
-    notes += [(task["line"], f"第 {task['id']} 项：{problem}") for problem in problems]
+    leads_first = first_leads is not None and parts[-1][0] >= first_leads
+    read = annotations.parse(found, leads_first) if found else annotations.Read([], [], [], [])
+    task["lead_units"], task["support_units"] = read.lead, read.support
+    where = (task["line"], f"第 {task['id']} 项：")
+    notes += [(where[0], where[1] + problem) for problem in read.problems]
+    notes += [(where[0], where[1] + f"“{written}”按同一串单位里前面的写法补全为“{full}”，请核对")
+              for written, full in read.guesses]
+    unread = annotations.unread(body)
+    if unread:
+        notes.append((where[0], where[1] + f"末尾括号里的“{unread}”提到了单位，但没能读出牵头和配合单位，"
+                                           "没有导入；请核对"))
     task["coordination"] = not task["lead_units"]
-    task["due"] = due("\n".join([body] + found), year) or plan["end"]
+    task["due"] = _due(deadlines.deadlines("\n".join([body] + found), period[0][:4]), period, stated, where, notes)
     task["targets"] = targets_of(body)
+
+
+def _due(found, period, stated, where, notes):
+    """The latest deadline the plan can hold; those it cannot are noted."""
+    start, end = period
+    years = "–".join(dict.fromkeys((start[:4], end[:4])))
+    kept = [d.day for d in found if start <= d.day <= end or d.day > end and not stated]
+    due = max(kept, default=end)
+    for deadline in found:
+        if deadline.day < start:
+            notes.append((where[0], where[1] + f"“{deadline.written}”早于计划期，没有作为完成时限"))
+        elif deadline.day > end and stated:
+            notes.append((where[0], where[1] + f"“{deadline.written}”在计划年度（{years} 年）之外，"
+                                               f"没有作为完成时限，完成时限按 {due}；如确是这项任务的时限，请改 data/tasks.yaml"))
+        elif deadline.day > end:
+            notes.append((where[0], where[1] + f"完成时限“{deadline.written}”（{deadline.day}）在 {end[:4]} 年之后，"
+                                               f"计划期延到这一天；序时进度按整个计划期计算"))
+    return due
 
 
 def _ends(text):
@@ -371,163 +346,3 @@ def _title(text):
     title = re.split(r"[。\n]", text, maxsplit=1)[0].strip().rstrip("：:")
     clause = annotations.split_top(title, "，,；;：:")[0]
     return clause if len(clause) >= 4 else title
-
-
-# deadlines written in a task: (pattern, month-day or a function of the match); 每月/每季度 are routines, not deadlines
-DEADLINES = (
-    (re.compile(r"(?<!每)(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:之?前|为止)"), None),
-    (re.compile(r"(?<!每)(?<!每个)(?:(\d{4})年)?(\d{1,2})(?:月底|月末|月份前|月份之前|月前|月之前)"), "month"),
-    (re.compile(r"(?<!每)(?:(\d{4})\s*)?年(?:底|末)"), "12-31"),
-    (re.compile(r"(?:(\d{4})|(?<![十百\d]))年内"), "12-31"),
-    (re.compile(r"(?:(\d{4})年)?上半年"), "06-30"),
-    (re.compile(r"(?:(\d{4})年)?下半年"), "12-31"),
-    (re.compile(r"(?<!每)(?:(\d{4})年)?(?:第)?([一二三四1-4])季度"), "quarter"),
-    (re.compile(r"完成时限[:：]\s*(?:(\d{4})年)?(\d{1,2})月(?![\d底末份])"), "month"),  # a task table's 6月
-)
-QUARTER_ENDS = {"一": "03-31", "二": "06-30", "三": "09-30", "四": "12-31", "1": "03-31", "2": "06-30", "3": "09-30",
-                "4": "12-31"}
-MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def due(text, year):
-    """The latest deadline a task's text names within the plan's year (年底前, 6月底前, 第三季度, 年内 …), or None."""
-    dates = []
-    for pattern, month_day in DEADLINES:
-        for found in pattern.finditer(text):
-            if found.group(1) and found.group(1) != year:
-                continue  # a deadline in another year belongs to a longer plan, not to this year's task
-            if month_day is None:
-                month, day = int(found.group(2)), int(found.group(3))
-                if not (1 <= month <= 12 and 1 <= day <= MONTH_DAYS[month - 1]):
-                    continue
-                day_text = f"{month:02d}-{day:02d}"
-            elif month_day == "month":
-                month = int(found.group(2))
-                if not 1 <= month <= 12:
-                    continue
-                last = 28 if month == 2 and int(year) % 4 else MONTH_DAYS[month - 1]
-                day_text = f"{month:02d}-{last}"
-            elif month_day == "quarter":
-                day_text = QUARTER_ENDS[found.group(2)]
-            else:
-                day_text = month_day
-            dates.append(f"{year}-{day_text}")
-    return max(dates, default=None)
-
-
-# what a target can be counted in; 万 and 亿 stay in the measure (万亩, 亿立方米), the value stays as written
-BASE_MEASURES = """家 个 人 名 亩 % ％ 立方米 千瓦时 千瓦 公里 千米 平方公里 平方米 场 吨 座 处 条 所 项 类 头 只 斤 元 次 人次
-    课时 个百分点 百分点 个工作日 工作日 张 床 户 批 辆 台 套 件 篇 公顷 株 册""".split()
-MEASURE = "(?:万|亿)?(?:" + "|".join(map(re.escape, sorted(BASE_MEASURES, key=len, reverse=True))) + ")"
-NUMBER = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)(余|多)?(" + MEASURE + r")(以上|以内|以下|左右)?")
-QUOTED = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"")
-# words before a number that say how it compares, removed from the target's name
-PREFIX_AT_LEAST = ("不少于", "不低于", "至少", "达到", "超过", "突破", "提高至", "提高到", "提升至", "提升到", "增加到",
-                   "增加至", "扩大至", "扩大到", "保持在", "稳定在", "达")
-PREFIX_AT_MOST = ("控制在", "不超过", "不高于", "低于", "少于", "压减至", "压减到", "压缩至", "压缩到", "降至", "降低到",
-                  "下降到")
-PREFIX_ABOUT = ("大约", "约")
-COMPARATOR_WORDS = {**dict.fromkeys(PREFIX_AT_LEAST, "at_least"), **dict.fromkeys(PREFIX_AT_MOST, "at_most"),
-                    **dict.fromkeys(PREFIX_ABOUT, "about")}
-GROWTH = ("增长", "增速", "增幅")
-REMARK = re.compile(r"[(（][^)）]*[,，、;；][^)）]*[)）]?")  # a parenthetical remark, not part of a name
-FILLERS = ("力争", "积极", "全县", "全市", "全区", "全年", "年内", "确保", "年底前")
-# a deadline that opens a clause (2024年底前新建…, 第三季度开工…) is the task's due date, not part of a target's name
-LEADING_MARK = re.compile(r"^(?:[①-⑳]|[(（]?\d{1,2}[)）]|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+是)[、.．]?")  # ① (1) 一是
-LEADING_DEADLINE = re.compile(r"^(?:(?:\d{4}年)?(?:上半年|下半年|第?[一二三四]季度末?前?|\d{1,2}月底前|\d{1,2}月\d{1,2}日前)"
-                              r"|\d{4}年(?:底前?|末前?|内)|年底前?|年末前?|年内)[,，]?")
-
-
-def targets_of(text):
-    """Each numeric target a task's text asks to reach, with the sentence it came from."""
-    quoted = [m.span() for m in QUOTED.finditer(text)]
-    targets = []
-    for sentence_start, sentence in _sentences(text):
-        found, qualifier_end = [], -1
-        for match in NUMBER.finditer(sentence):
-            if any(a <= sentence_start + match.start() < b for a, b in quoted):
-                continue
-            if _is_qualifier(sentence, match) or sentence[qualifier_end:match.start()] == "、":
-                qualifier_end = match.end()
-                continue
-            found.append(match)
-        breaks = _hard_breaks(sentence)
-        boundary = 0
-        for index, match in enumerate(found):
-            start = max([boundary] + [b + 1 for b in breaks if b < match.start()])
-            end = next((b for b in breaks if b >= match.end()), len(sentence))
-            if index + 1 < len(found) and found[index + 1].start() < end:
-                following = found[index + 1].start()
-                comma = sentence.find("、", match.end(), following)
-                end = comma if comma != -1 else following
-            targets.append(_target(match, sentence[start:match.start()], sentence[match.end():end], sentence))
-            boundary = end + 1
-    _disambiguate(targets)
-    return targets
-
-
-def _sentences(text):
-    start = 0
-    for piece in re.split(r"(?<=[。\n])", text):
-        if piece:
-            yield start, piece
-        start += len(piece)
-
-
-def _hard_breaks(sentence):
-    """Positions of the commas, semicolons and full stops that are not inside parentheses."""
-    depth, breaks = 0, []
-    for position, char in enumerate(sentence):
-        depth += char in "(（"
-        depth -= char in ")）" and depth > 0
-        if depth == 0 and char in "，,；;。":
-            breaks.append(position)
-    return breaks
-
-
-def _is_qualifier(sentence, match):
-    """True for numbers that qualify a noun rather than set a target: 投资500万元以上的, 前100项, 30万千瓦以下小机组."""
-    before = sentence[:match.start()]
-    after = sentence[match.end():]
-    ends_clause = after[:1] in ("", "，", ",", "、", "；", ";", "。", "\n")
-    ends_sentence = after[:1] in ("", "，", ",", "；", ";", "。", "\n")
-    if before.endswith("前") or before.endswith("投资") and not ends_sentence:  # but 完成投资1.5亿元， is a target
-        return True
-    if match.group(4) in ("以上", "以下") and after.startswith("的"):
-        return True
-    return match.group(4) == "以下" and not ends_clause
-
-
-def _target(match, before, after, sentence):
-    value_text, _more, measure, suffix = match.groups()
-    comparator = {"以内": "at_most", "以下": "at_most", "左右": "about"}.get(suffix, "at_least")
-    word = max((w for w in COMPARATOR_WORDS if before.endswith(w)), key=len, default="")  # 不少于 before 少于
-    if word:
-        before = before[: -len(word)]
-        comparator = comparator if suffix == "左右" else COMPARATOR_WORDS[word]
-    kind = "growth" if before.endswith(GROWTH) else "amount"
-    name = REMARK.sub("", _strip_fillers(before) + after).strip()
-    value = float(value_text) if "." in value_text else int(value_text)
-    return {"name": name or measure, "value": value, "measure": measure, "comparator": comparator,
-            "kind": kind, "source": sentence.strip()}
-
-
-def _strip_fillers(text):
-    changed = True
-    while changed:
-        text, count = re.subn(LEADING_DEADLINE.pattern + "|" + LEADING_MARK.pattern, "", text)
-        changed = bool(count) and bool(text)
-        for word in FILLERS:
-            if text.startswith(word):
-                text, changed = text[len(word):], True
-    return text
-
-
-def _disambiguate(targets):
-    """Targets that share a name take the name of the target before them in front of theirs."""
-    names = [t["name"] for t in targets]
-    for index, target in enumerate(targets):
-        if names.count(target["name"]) > 1 and index > 0:
-            previous = targets[index - 1]
-            if previous["source"] == target["source"]:
-                target["name"] = previous["name"] + target["name"]
