@@ -250,3 +250,21 @@ def test_the_demo_assessment():
         ("县林业局", 89.24, 1), ("县水利局", 15.13, 2), ("县教育和体育局", 12.98, 3)]
     natural = next(u for u in units if u["unit"] == "县自然资源和规划局")
     assert (natural["counts"]["problems"], natural["mean_days"]) == ([1, 2], 25.0)  # P25-0821 solved, P26-0922 open
+
+
+def test_the_readme_shows_real_output_of_problems_problem_and_score():
+    import re
+    import shlex
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    checked = 0
+    for block in re.findall(r"```console\n(.*?)```", readme, re.S):
+        for part in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, shown = part.partition("\n")
+            args = shlex.split(command)
+            if args[1:3] != ["--root", "examples/demo"] or args[3] not in ("problems", "problem", "score") or "-o" in args:
+                continue
+            out = run(*args[3:], root=REPO / "examples" / "demo").out.splitlines()
+            assert [line for line in shown.splitlines() if line and line != "……" and line not in out] == [], command
+            checked += 1
+    assert checked == 4
