@@ -234,23 +234,48 @@ def _save(output, data):
         raise LedgerError(f"无法写入“{output}”：{why}；请换一个可写的文件路径", usage=True) from None
 
 
+def _report_format(fmt, output, formats):
+    """The bulletin's format: --format, else the extension of -o, else markdown; a usage error when they disagree.
+    formats: format -> its extensions."""
+    suffix = os.path.splitext(output or "")[1].lower()
+    by_suffix = next((name for name, suffixes in formats.items() if suffix in suffixes), None)
+    if fmt and fmt not in formats:
+        raise LedgerError(f"未知的通报格式“{fmt}”；可用：{'、'.join(formats)}", usage=True)
+    if fmt and by_suffix and fmt != by_suffix:
+        raise LedgerError(f"--format {fmt} 与 -o 的扩展名 {suffix}（{by_suffix}）不一致；请去掉 --format，"
+                          f"或把文件名改为 {formats[fmt][0]} 结尾", usage=True)
+    if not fmt and suffix and not by_suffix:
+        known = "、".join(s for suffixes in formats.values() for s in suffixes)
+        raise LedgerError(f"不认识 -o 的扩展名 {suffix}；请用 {known} 之一，或用 --format 指定格式", usage=True)
+    fmt = fmt or by_suffix or "markdown"
+    if fmt == "docx" and not output:
+        raise LedgerError("Word 通报（docx）要写入文件：请加 -o 调度通报.docx", usage=True)
+    return fmt
+
+
 @app.command()
 def report(as_of: Optional[str] = AsOf,
-           fmt: str = typer.Option("markdown", "--format", "-f", help="通报格式：markdown（默认）、html、text"),
+           fmt: Optional[str] = typer.Option(None, "--format", "-f", help="通报格式：markdown（默认）、html、text、"
+                                             "docx（Word 公文样式）；默认按 -o 的扩展名"),
            output: Optional[str] = typer.Option(None, "--output", "-o", help=OUTPUT_HELP + "；默认输出到屏幕")):
     """调度通报：总体情况，分部分、分牵头单位推进情况，落后和逾期任务，未按时报送的单位，数值指标。"""
     from ledger.core import bulletin, state  # noqa: PLC0415
     from ledger.output import report as writer  # noqa: PLC0415
 
-    if fmt not in writer.FORMATS:
-        raise LedgerError(f"未知的通报格式“{fmt}”；可用：{'、'.join(writer.FORMATS)}", usage=True)
+    fmt = _report_format(fmt, output, writer.FORMATS)
     ledger, day = _load(), _as_of(as_of)
-    text = writer.write(bulletin.bulletin(ledger, state.state(ledger, day)), fmt)
+    content = bulletin.bulletin(ledger, state.state(ledger, day))
+    if fmt == "docx":
+        from ledger.output import word  # noqa: PLC0415
+
+        data = word.document(content, ledger.plan)
+    else:
+        data = writer.write(content, fmt).encode("utf-8")
     if output:
-        _save(output, text.encode("utf-8"))
+        _save(output, data)
         print(f"已写入 {output}：截至 {day} 的调度通报（{fmt}）")
     else:
-        _out(text)
+        _out(data.decode("utf-8"))
     _warn(ledger)
 
 
@@ -362,6 +387,65 @@ def score(start: Optional[str] = typer.Option(None, "--from", help="考核期第
     else:
         _out(shown.table(found, fmt, _screen()))
     _warn(ledger)
+
+
+@app.command()
+def form(output: str = typer.Option(..., "--output", "-o", help="写入这个 .xlsx 文件；--all 时为目录"),
+         unit: Optional[str] = UnitOption,
+         all_units: bool = typer.Option(False, "--all", help="为每个有任务的单位各生成一张，写入 -o 指定的目录"),
+         as_of: Optional[str] = AsOf):
+    """报送表（xlsx）：单位牵头、参与的每项任务一行，附上次报送的情况和要填的列；填好后用 ledger collect 收录。"""
+    from pathlib import Path  # noqa: PLC0415
+
+    from ledger.core import forms, state  # noqa: PLC0415
+    from ledger.output import forms as sheets  # noqa: PLC0415
+
+    if bool(unit) == all_units:
+        raise LedgerError("请用 --unit 指定一个单位，或用 --all 为每个单位各生成一张报送表", usage=True)
+    ledger, day = _load(), _as_of(as_of)
+    now = state.state(ledger, day)
+    names = [_unit(ledger, unit)] if unit else [u.name for u in ledger.units]
+    made = {name: forms.form(ledger, now, name) for name in names}
+    made = {name: sheet for name, sheet in made.items() if sheet.rows}
+    if unit:
+        if not made:
+            raise LedgerError(f"{names[0]}没有牵头或参与的任务，没有报送表可生成", usage=True)
+        _save(output, sheets.workbook(made[names[0]]))
+        print(f"已写入 {output}：{names[0]}的报送表，{len(made[names[0]].rows)} 项任务（截至 {day}）")
+    else:
+        try:
+            Path(output).mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise LedgerError(f"“{output}”是一个文件；--all 的 -o 应是目录（每个单位一个文件）", usage=True) from None
+        except OSError as error:
+            raise LedgerError(f"无法建立目录“{output}”：{error.strerror}；请换一个目录", usage=True) from None
+        for name, sheet in made.items():
+            _save(Path(output) / f"{name}-{day}.xlsx", sheets.workbook(sheet))
+        idle = [name for name in names if name not in made]
+        print(f"已写入 {output}：{len(made)} 个单位的报送表（截至 {day}），文件名为 单位-{day}.xlsx"
+              + (f"；没有任务的单位 {len(idle)} 个：{'、'.join(idle)}" if idle else ""))
+    _warn(ledger)
+
+
+@app.command()
+def collect(files: List[str] = typer.Argument(..., metavar="FILE…", help="填好的报送表（.xlsx），可以多个"),
+            unit: Optional[str] = typer.Option(None, "--unit", "-u", help="只收录这个单位的报送表（默认不限）"),
+            partial: bool = typer.Option(False, "--partial", help="有问题的表也收录其中没有问题的行"),
+            dry_run: bool = typer.Option(False, "--dry-run", help="只显示将追加的条目，不写入任何文件"),
+            commit: bool = typer.Option(False, "--commit", help="每张表追加后用 git 只提交这个单位的日志")):
+    """收录填好的报送表：每个填写的行校验后追加为一条进展（与 update 同样的规则）；已收录过的不重复追加。"""
+    from ledger.core import collect as collecting  # noqa: PLC0415
+    from ledger.output import forms as sheets  # noqa: PLC0415
+
+    if dry_run and commit:
+        raise LedgerError("--dry-run 不写入任何文件，不能和 --commit 一起用", usage=True)
+    ledger, today = _load(units=()), _today()
+    name = _unit(ledger, unit)  # not LEDGER_UNIT: the office that collects every unit's forms may report as a unit too
+    read = [collecting.read(ledger, path, today, name) for path in files]
+    done = collecting.collect(ledger, read, today, partial, dry_run, commit)
+    _out(sheets.collected(done, ledger.tasks, dry_run))
+    if any(result.sheet.problems or result.error for result in done):
+        raise typer.Exit(1)
 
 
 @app.command()

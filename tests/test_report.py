@@ -249,7 +249,7 @@ def test_output_file_and_errors(paces):
     os.umask(mask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~mask
     assert [p.name for p in folder.iterdir()] == ["通报.html"]  # no temporary file left behind
-    assert run("report", "-f", "pdf", root=paces) == (2, "", "未知的通报格式“pdf”；可用：markdown、html、text\n")
+    assert run("report", "-f", "pdf", root=paces) == (2, "", "未知的通报格式“pdf”；可用：markdown、html、text、docx\n")
     missing = folder / "没有的目录" / "通报.md"
     assert run("report", "-o", missing, root=paces) == (
         2, "", f"无法写入“{missing}”：所在目录不存在；请换一个可写的文件路径\n")

@@ -45,26 +45,20 @@ def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False):
         raise LedgerError(_refusal(refused, ledger.plan, dated, day))
     path = store.journal_path(ledger.root, unit)
     relative = f"{store.PROGRESS}/{path.name}"
-    repo = _ready_to_commit(ledger.root, relative) if commit else None
-    warnings = _reminders(ledger, task, unit, entry) + _resolving(ledger, task, unit, entry, relative, dated, day)
+    repo = ready_to_commit(ledger.root, relative) if commit else None
+    warnings = reminders(ledger, task, unit, entry) + _resolving(ledger, task, unit, entry, relative, dated, day)
 
     def accept(items):
-        originals = {(item["task"], item["date"]) for item in items
-                     if "task" in item and "date" in item and not item.get("corrects")}
-        item = dict(entry)
-        found = (rules.judge(rules.ENTRY_RULES, ledger, unit, item, originals)
-                 + rules.judge(rules.CLOCK_RULES, ledger, unit, item, originals, today.isoformat()))
-        return [problem for problem in found if problem.severity == ERROR]
+        return refusals(ledger, unit, entry, items, today)
 
-    header = f"# {unit}工作进展日志。只在末尾追加新条目；已写入的条目不要修改，更正请追加一条新条目并说明。\n"
     try:
-        line = journal.append(path, yamlio.dump([entry]), header, accept)
+        line = journal.append(path, yamlio.dump([entry]), journal_header(unit), accept)
     except journal.Refused as error:
         raise LedgerError(_refusal(error.problems, ledger.plan, dated, day)) from None
     except LedgerError as error:
         raise LedgerError(f"没有写入，日志保持原样：\n{error}") from None
     message = commit_message(unit, task, entry)
-    name, failed = _commit(repo, relative, message) if repo else (None, None)
+    name, failed = commit_journal(repo, relative, message) if repo else (None, None)
     after = with_journals(ledger, ledger.units_of([task_id]) | {unit}, today.isoformat())
     now = next(s for s in state(after, day).tasks if s.id == task_id)
     return Appended(relative, line, entry, task, unit, now, warnings, name, message.splitlines()[0], failed,
@@ -91,7 +85,23 @@ def _resolving(ledger, task, unit, entry, relative, dated, day):
     return found
 
 
-def _reminders(ledger, task, unit, entry):
+def refusals(ledger, unit, entry, items, today):
+    """The errors that forbid appending entry to unit's journal, whose items (models.read_journal) are these
+    inside its lock: the entry rules and the clock rules, as for every entry read."""
+    originals = {(item["task"], item["date"]) for item in items
+                 if "task" in item and "date" in item and not item.get("corrects")}
+    item = dict(entry)
+    found = (rules.judge(rules.ENTRY_RULES, ledger, unit, item, originals)
+             + rules.judge(rules.CLOCK_RULES, ledger, unit, item, originals, today.isoformat()))
+    return [problem for problem in found if problem.severity == ERROR]
+
+
+def journal_header(unit):
+    """The comment a new journal starts with."""
+    return f"# {unit}工作进展日志。只在末尾追加新条目；已写入的条目不要修改，更正请追加一条新条目并说明。\n"
+
+
+def reminders(ledger, task, unit, entry):
     """What the clerk should know about an entry that is valid: a supporting unit's status and percent are
     recorded, but a task's state is its responsible units' to give."""
     responsible = ledger.responsible(task)
@@ -105,7 +115,7 @@ def commit_message(unit, task, entry):
     return f"进展({unit}): {task.id} {task.title} — {given(entry)}\n\n{yamlio.dump([entry])}"
 
 
-def _ready_to_commit(root, relative):
+def ready_to_commit(root, relative):
     """The repository to commit to, once git can commit the journal alone; LedgerError (nothing written) if not."""
     from ledger.files import git  # noqa: PLC0415 - git only when asked to commit
 
@@ -117,7 +127,7 @@ def _ready_to_commit(root, relative):
     return repo
 
 
-def _commit(repo, relative, message):
+def commit_journal(repo, relative, message):
     """(the new commit's short name, None), or (None, why not) when git refused to commit."""
     try:
         return repo.commit(relative, message), None

@@ -129,6 +129,23 @@ def append(path, text, header, accept, kind="journal", relative=None):
     Returns the new entry's line. Raises LedgerError, the journal untouched, when the append is refused or
     cannot be written. relative: the file as messages name it (default: a unit's journal in data/progress/).
     """
+    def compose(items):
+        refused = accept(items)
+        if refused:
+            raise Refused(refused)
+        return [text]
+
+    return extend(path, compose, header, kind, relative)[0]
+
+
+def extend(path, compose, header, kind="journal", relative=None):
+    """Appends the texts compose(items) gives (each one YAML list item) to the journal at path, in one atomic
+    write under its lock; returns the lines where they start ([]: compose gave none, nothing is written).
+
+    compose sees the journal's items (models.read_journal, or the reader of kind) as they are inside the
+    lock, and may raise Refused. Every byte already in the file is kept. Raises LedgerError, the journal
+    untouched, when the append is refused or cannot be written. relative: as in append.
+    """
     relative = relative or f"{PROGRESS}/{path.name}"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -138,17 +155,17 @@ def append(path, text, header, accept, kind="journal", relative=None):
             old = _journal_bytes(path, relative)
             entries, problems = validate_bytes(old, relative, kind) if old.strip() else ([], [])
             entries = entries or []
-            refused = accept(entries)
-            if refused:
-                raise Refused(refused)
+            texts = compose(entries)
+            if not texts:
+                return []
             newline = b"\r\n" if b"\r\n" in old else b"\n"
             prefix = old if old.strip() else old + header.encode()
             if prefix and not prefix.endswith(b"\n"):
                 prefix += newline
-            new = prefix + text.encode().replace(b"\n", newline)
+            new = prefix + "".join(texts).encode().replace(b"\n", newline)
             after, after_problems = validate_bytes(new, relative, kind)
             after = after or []
-            if (len(after) != len(entries) + 1 or _content(after[:-1]) != _content(entries)
+            if (len(after) != len(entries) + len(texts) or _content(after[:len(entries)]) != _content(entries)
                     or set(after_problems) - set(problems)):
                 if problems:
                     found = "\n".join(map(str, problems))
@@ -158,7 +175,7 @@ def append(path, text, header, accept, kind="journal", relative=None):
             atomic_write(path, new, before_replace=lambda: pause("written"))
             sync_folder(path.parent)
             pause("replaced")
-            return after[-1]["line"]
+            return [item["line"] for item in after[len(entries):]]
     except OSError as error:
         code = errno.errorcode.get(error.errno, "")
         reason = WRITE_FAILURES.get(code, f"{error.strerror or error}")

@@ -9,7 +9,8 @@ from ledger.vocab import GREEN, LIGHT, NO_PERCENT, PACE_COLOURS, PACE_LABELS, RE
 
 PACES = PACE_LABELS  # key -> label, in the order the bulletin lists them
 
-FORMATS = ("markdown", "html", "text")
+# format -> the extensions of -o that pick it (docx is written by output/word.py)
+FORMATS = {"markdown": (".md", ".markdown"), "html": (".html", ".htm"), "text": (".txt",), "docx": (".docx",)}
 HEADINGS = ("一、总体情况", "二、分部分推进情况", "三、各牵头单位推进情况", "四、落后和逾期任务",
             "五、未按时报送的单位", "六、数值指标", "七、问题清单（按协调单位）", "八、未解决的问题")
 PACE_NOTE = ("口径：已完成＝状态为已完成；逾期＝过了完成时限仍未完成（报送过与否都算）；落后＝黄灯或红灯；"
@@ -101,7 +102,7 @@ def issues_text(issues, as_of):
             "逾期＝过了交办的办结时限仍未解决；未交办的问题按“（未交办）”计。")
 
 
-def _tables(content):
+def tables(content):
     """(heading, records, columns, note) for the five tables, in bulletin order."""
     said = notes(content)
     return [(HEADINGS[1], content["sections"], SECTION_COLUMNS, None),
@@ -118,7 +119,7 @@ def document(content, table_format, title_mark, heading_mark, escape):
     out = [f"{title_mark}调度通报", "", f"{(escape or clean)(content['title'])} · 截至 {content['as_of']} · 序时进度 "
            f"{percent(content['elapsed'])}", "", f"{heading_mark}{HEADINGS[0]}", "", headline_text(content),
            "", PACE_NOTE]
-    for heading, records, columns, note in _tables(content):
+    for heading, records, columns, note in tables(content):
         out += ["", f"{heading_mark}{heading}", ""]
         if escape:
             columns = [Column(c.key, c.header, _escaping(c, escape)) for c in columns]
@@ -251,7 +252,7 @@ def page(content):
             f'{percent(content["elapsed"])}</p><hr class="red">',
             f"<h2>{HEADINGS[0]}</h2>", f"<p>{html.escape(headline_text(content))}</p>",
             f'<div class="cards">{cards}</div>', f'<p class="note">{html.escape(PACE_NOTE)}</p>']
-    for heading, records, columns, note in _tables(content):
+    for heading, records, columns, note in tables(content):
         body.append(f"<h2>{heading}</h2>")
         body.append(charts.get(heading, ""))
         body.append(html_table(records, columns) if records else "<p>无。</p>")
