@@ -1,6 +1,7 @@
 """问题清单 (the README's “问题清单怎样计算”): problems raised in entries, followed from 发现 to 反馈 by the units'
 entries and the office's actions in data/problems.yaml — at fixed dates, through the command line, on real files."""
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -8,6 +9,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from conftest import REPO, SMALL_TASKS, SMALL_UNITS, run, run_process, write
+from test_forms import forest  # noqa: F401 - the fixture: 县林业局's 报送表 on the paces ledger
 from ledger import issues, load_string
 
 J = "data/progress/县林业局.yaml"
@@ -156,8 +158,6 @@ def test_a_corrected_problem_text_is_the_same_problem():
     journal = ("- date: 2023-03-10\n  task: 1\n  progress: x\n  problems: 苗木不足\n"
                "- date: 2023-03-20\n  task: 1\n  corrects: 2023-03-10\n  progress: 更正\n  problems: 苗木和资金不足\n")
     ledger = load_string(SMALL_TASKS, SMALL_UNITS, journals={"县林业局": journal})
-    import datetime as dt
-
     assert [(i.id, i.text) for i in issues(ledger, dt.date(2023, 3, 31))] == [("P1-0310", "苗木和资金不足")]
     # before the correction is dated, the problem reads as first written
     assert [(i.id, i.text) for i in issues(ledger, dt.date(2023, 3, 15))] == [("P1-0310", "苗木不足")]
@@ -203,6 +203,9 @@ def test_an_action_that_does_not_fit_the_problem_is_refused(small):
     assert run("problem", "P1-0310", "--close", "--date", "2024-01-05", "-n", "x", root=small) == (
         1, "", "没有写入，问题办理记录保持原样：\n--date：日期 2024-01-05 不在计划期（2023-01-01 至 2023-12-31）内；"
                "请填写计划期内的日期\n")
+    assert run("problem", "P1-0310", "--close", "-n", "x", root=small).err == (
+        f"没有写入，问题办理记录保持原样：\n没有给 --date，办理日期取的是今天（{dt.date.today()}），不在计划期"
+        "（2023-01-01 至 2023-12-31）内；记下计划期内某一天的办理，请用 --date 指明那一天，例如 --date 2023-12-31\n")
     assert snapshot(small) == before
     ok(small, "problem", "P1-0310", "--close", "--date", "2023-03-20", "-n", "已解决")
     assert run("problem", "P1-0310", "--assign", "交通局", "--due", "2023-04-30", "--date", "2023-03-21", "-n", "x",
@@ -381,3 +384,49 @@ def test_an_office_action_killed_after_writing_leaves_the_record_whole(small):
     assert result.code == 0, result.err
     assert (small / ACTIONS).read_bytes() == before + "- date: 2023-03-20\n  problem: P1-0310\n  action: close\n  note: 销号\n".encode()
     assert [p.name for p in (small / "data").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_what_is_written_never_renumbers_or_undoes_what_was(small):
+    # 县水利局 raised P4-0301; a problem 县林业局 backfills on the same day would count first (its journal's name
+    # sorts first) and take the id the office already used
+    ok(small, "update", 4, "-u", "水利局", "--date", "2023-03-01", "-n", "x", "--problem", "资金未到位")
+    ok(small, "problem", "P4-0301", "--assign", "交通局", "--due", "2023-03-31", "--date", "2023-03-05", "-n", "交办")
+    before = snapshot(small)
+    refused = run("update", 4, "-u", "林业局", "--date", "2023-03-01", "-n", "补报", "--problem", "用地未批", root=small)
+    assert refused == (1, "", "没有写入，日志保持原样：\n--date：这样写会改变已有问题的编号：P4-0301“资金未到位”将指向别的问题"
+                              "或不再存在（办公室的办理按编号记）；请写实际的日期\n")
+    # nor may an earlier raising of the same text take the problem's place
+    assert run("update", 4, "-u", "水利局", "--date", "2023-02-20", "-n", "补报", "--problem", "资金未到位",
+               root=small).code == 1
+    # an action dated before one already written may not leave it standing on nothing
+    ok(small, "problem", "P4-0301", "--close", "--date", "2023-03-20", "-n", "销号")
+    before = snapshot(small)
+    result = run("problem", "P4-0301", "--close", "--date", "2023-03-10", "-n", "早一点销号", root=small)
+    assert result == (1, "", "没有写入，问题办理记录保持原样：\n--date：这样写会让 data/problems.yaml 第 11 行不再成立（问题 P4-0301 "
+                             "现在是“已反馈”：已经销号，不用再销号）；请写实际的日期\n")
+    assert snapshot(small) == before
+    # on another day, or the same day in the raising unit's own journal, a second problem is welcome
+    assert ok(small, "update", 4, "-u", "林业局", "--date", "2023-03-02", "-n", "x", "--problem", "用地未批").splitlines()[-1] == (
+        "新问题 P4-0302：用地未批（待协调）")
+    assert ok(small, "update", 4, "-u", "水利局", "--date", "2023-03-01", "-n", "x", "--problem", "用工紧张").splitlines()[-1] == (
+        "新问题 P4-0301-2：用工紧张（待协调）")
+    assert run("validate", root=small) == (0, "", "")
+
+
+def test_a_collected_form_may_not_renumber_the_problem_list(forest):
+    from test_forms import fill
+
+    # 县水利局 raised P4-0701 (资金未到位) on task 4, which it leads with 县林业局; the office assigned it
+    ok(forest, "problem", "P4-0701", "--assign", "交通局", "--due", "2023-07-31", "--date", "2023-07-02", "-n", "交办")
+    before = snapshot(forest)
+    # 县林业局's form, its task 4 row dated 07-01 with another problem: its journal counts first that day
+    filled = fill(forest / "form.xlsx", forest / "回收.xlsx", {"J8": "补报7月初", "K8": "用地未批", "R8": dt.date(2023, 7, 1)})
+    result = run("collect", filled, root=forest)
+    assert result.code == 1
+    assert ("回收.xlsx 报送表!A8: 这样写会改变已有问题的编号：P4-0701“资金未到位”将指向别的问题或不再存在（办公室的办理按编号记）；"
+            "请写实际的日期") in result.out + result.err
+    assert snapshot(forest) == before
+    # dated the day it was written, it is a new problem of its own
+    filled = fill(forest / "form.xlsx", forest / "回收2.xlsx", {"J8": "协调用地", "K8": "用地未批", "R8": dt.date(2023, 8, 6)})
+    assert run("collect", filled, root=forest).code == 0
+    assert [row[0] for row in listed(forest, "2023-08-07", "--task", 4)] == ["P4-0701", "P4-0806"]

@@ -212,6 +212,13 @@ def test_the_assessment_as_a_workbook(quarters):
     csv = quarters / "考核.csv"
     run("score", "--from", "2023-04-01", "--to", "2023-09-30", "-o", csv, root=quarters)
     assert csv.read_bytes().startswith("\ufeff名次,单位,报送及时率（达标/应计）,报送及时率,".encode())
+    # --format csv on the terminal: one document, under the keys
+    assert score(quarters, "-f", "csv").splitlines()[:2] == [
+        "rank,unit,mean_days,base,deducted,total,reporting_counts,reporting_rate,pace_counts,pace_rate,completion_counts,"
+        "completion_rate,targets_counts,targets_rate,problems_counts,problems_rate",
+        "1,县交通运输局,35.0,100.0,0.0,100.0,2/2,100.0,2/2,100.0,,,,,1/1,100.0"]
+    assert score(quarters, "-f", "csv", "--unit", "水利局").splitlines()[:2] == [
+        "measure,when,task,problem,met,said,deduction", "reporting,2023年第2季度,3,,True,按时报送（2023-04-15，报送日 2023-06-25）,"]
 
 
 def test_weights_and_deductions_come_from_the_config(quarters):

@@ -1,5 +1,5 @@
 """问题清单: the problems units raise in their entries, followed from 发现 to 反馈 — a pure fold of the entries
-and the office's actions (data/problems.yaml) up to a day. The README's “问题清单” states the rules in Chinese:
+and the office's actions (data/problems.yaml) up to a day. The README's “问题清单怎样计算” states the rules in Chinese:
 
 - an entry that gives a `problems` text raises a problem, unless a problem of the same task with the same
   text (surrounding spaces aside) is still open (待协调 or 协调中): then it only repeats it;
@@ -23,6 +23,7 @@ from ledger.files.store import ACTIONS
 from ledger.vocab import CLOSED, COORDINATING, CYCLE, ERROR, OPEN_STATES, PENDING, SOLVED, STEP, WARNING, Problem
 
 EVERYTHING = dt.date(9999, 12, 31)
+NEW_LINE = 10 ** 9  # the line of an entry or action not yet written: after every line of its file
 
 
 class Event(NamedTuple):
@@ -57,10 +58,13 @@ class Issue(NamedTuple):
 def register(ledger, as_of=None, tasks=None, new=None):
     """(issues, problems): every problem raised up to as_of (a date; None: all), by task and id, and what is
     wrong with the steps that name one. tasks limits the fold to those tasks. new: an entry or action not
-    yet written (line 0), counted with the others, so that its problems can be told before it is."""
+    yet written (its line NEW_LINE), counted with the others, so that its problems can be told before it is."""
     actions, entries = ledger.actions, ledger.entries
-    if new is not None:
-        actions, entries = (actions + (new,), entries) if hasattr(new, "action") else (actions, entries + (new,))
+    if hasattr(new, "action"):
+        actions += (new,)
+    elif new is not None:  # at the end of its journal: the entries come journal by journal, by name
+        at = next((n for n, e in enumerate(entries) if e.file > new.file), len(entries))
+        entries = entries[:at] + (new,) + entries[at:]
     cutoff = (as_of or EVERYTHING).isoformat()
     by_task = defaultdict(list)
     for action in actions:
@@ -80,9 +84,8 @@ def register(ledger, as_of=None, tasks=None, new=None):
 
 def _fold(task, entries, actions):
     """(issues, problems) of one task: its entries as they count and the office's actions, in date order."""
-    # a new action (line 0) comes after those written: it will be appended
-    steps = sorted([(e.date, 0, n, e) for n, e in enumerate(entries)]
-                   + [(a.date, 1, a.line or float("inf"), a) for a in actions], key=lambda step: step[:3])
+    steps = sorted([(e.date, 0, n, e) for n, e in enumerate(entries)] + [(a.date, 1, a.line, a) for a in actions],
+                   key=lambda step: step[:3])
     issues, late, said = {}, [], []
     texts, days = defaultdict(list), defaultdict(int)  # text -> ids raised with it; P25-0821 -> how many that day
     for _, office, _, item in steps:
@@ -163,6 +166,22 @@ def _step(problem, key, day, unit, note, due, item):
         problem["solved"] = problem["solved"] or day if target in (SOLVED, CLOSED) else None
         problem["state"] = target
     problem["events"].append(Event(day, key, unit, note, due, getattr(item, "file", ACTIONS), item.line))
+
+
+def judge_new(ledger, task, new):
+    """The Problems that adding new (an entry or action of the task, its line NEW_LINE) would bring: its own,
+    and those it would bring to what is already written — a problem it would renumber or take the place of
+    (the office's actions name problems by id), a step it would no longer let stand."""
+    before_issues, before = register(ledger, None, [task])
+    after_issues, after = register(ledger, None, [task], new)
+    found = [p for p in after if p.line == NEW_LINE]
+    raised = {issue.id: (issue.file, issue.line) for issue in after_issues}
+    found += [Problem("", 0, f"这样写会改变已有问题的编号：{issue.id}“{issue.text}”将指向别的问题或不再存在"
+                             "（办公室的办理按编号记）；请写实际的日期", "date")
+              for issue in before_issues if raised.get(issue.id) != (issue.file, issue.line)]
+    found += [Problem("", 0, f"这样写会让 {p.file} 第 {p.line} 行不再成立（{p.message}）；请写实际的日期", "date")
+              for p in set(after) - set(before) if p.line != NEW_LINE and p.severity == ERROR]
+    return found
 
 
 def checks(ledger, tasks=None):

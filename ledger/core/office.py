@@ -33,26 +33,32 @@ def act(ledger, number, key, unit, due, note, reporter, day, today, dated=True):
               "reporter": reporter}
     action = {name: value for name, value in action.items() if value is not None}
     options = {**OPTION_OF, "action": f"--{key}"}
+
+    def refusal(problems):
+        """update's refusal, in the words of an action: the record kept, the day of the action."""
+        message = _refusal(problems, ledger.plan, dated, day, options)
+        for said, meant in (("日志保持原样", "问题办理记录保持原样"), ("报送日期", "办理日期"), ("补报计划期内某一天的进展", "记下计划期内某一天的办理")):
+            message = message.replace(said, meant)
+        return LedgerError(message)
+
     refused = entry_errors(action, Action)
     if refused:
-        raise LedgerError(_refusal(refused, ledger.plan, dated, day, options))
-    row = {**dict.fromkeys(records.Action._fields), **action, "line": 0, "lines": {}}
+        raise refusal(refused)
+    row = {**dict.fromkeys(records.Action._fields), **action, "line": issues.NEW_LINE, "lines": {}}
 
     def accept(rows):
         """The problems of the new action, judged with the actions as they are in the file inside the lock."""
         written = tuple(records.Action(**r) for r in rows if not any(rule(ledger, r) for rule in rules.ACTION_RULES))
         found = [p for rule in rules.ACTION_RULES for p in rule(ledger, row)]
         found += rules.date_not_future(ledger, None, row, (), today.isoformat())
-        found += [p for p in issues.register(replace(ledger, actions=written), None, [rules.problem_task(number)],
-                                             records.Action(**row))[1] if p.file == store.ACTIONS and p.line == 0]
+        found += issues.judge_new(replace(ledger, actions=written), rules.problem_task(number), records.Action(**row))
         return [p for p in found if p.severity == ERROR]
 
     try:
         line = journal.append(ledger.root / store.ACTIONS, yamlio.dump([action]), HEADER, accept, "actions",
                               store.ACTIONS)
     except journal.Refused as error:
-        message = _refusal(error.problems, ledger.plan, dated, day, options)
-        raise LedgerError(message.replace("日志保持原样", "问题办理记录保持原样")) from None
+        raise refusal(error.problems) from None
     except LedgerError as error:
         raise LedgerError(f"没有写入，问题办理记录保持原样：\n{error}") from None
     return Acted(line, action, problem(ledger, number, day)[1])

@@ -21,7 +21,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from ledger.core.bulletin import target_flag
-from ledger.core.issues import overdue, register
+from ledger.core.issues import days_open, overdue, register
 from ledger.core.queries import reached
 from ledger.core.state import state
 from ledger.vocab import CYCLE, DONE, GREEN, OPEN_STATES, RED, target_text
@@ -115,7 +115,7 @@ def assess(ledger, start, end):
     reports = _reports(ledger)
     for task in ledger.tasks.values():
         for unit in ledger.responsible(task):
-            items[unit] += _task_items(task, found, states, reports.get(task.id, ()), start, end, ledger)
+            items[unit] += _task_items(task, found, states, reports.get(task.id, ()), start, end)
     issues, _ = register(ledger, end)
     for issue in issues:
         item = _problem_item(issue, start, end)
@@ -123,7 +123,7 @@ def assess(ledger, start, end):
             items[issue.coordinator or issue.unit].append(item)
     weights = {m.key: Fraction(str(getattr(config, m.weight))) for m in MEASURES}
     points = {key: Fraction(str(getattr(config, name))) for key, (_, name) in DEDUCTIONS.items()}
-    scores = [_score(unit.name, tuple(items[unit.name]), weights, points, issues, end) for unit in ledger.units]
+    scores = [_score(unit.name, tuple(items[unit.name]), weights, points, issues) for unit in ledger.units]
     ranked = sorted((s.total for s in scores if s.total is not None), reverse=True)
     scores = [s._replace(rank=ranked.index(s.total) + 1) if s.total is not None else s for s in scores]
     order = sorted(range(len(scores)), key=lambda n: (scores[n].rank is None, scores[n].rank or 0, n))
@@ -144,7 +144,7 @@ def _reports(ledger):
     return found
 
 
-def _task_items(task, found, states, reports, start, end, ledger):
+def _task_items(task, found, states, reports, start, end):
     """The items one responsible unit's task counts for: reporting and pace each cycle, completion, targets."""
     items = []
     for cycle in found:
@@ -197,12 +197,12 @@ def _problem_item(issue, start, end):
         late = overdue(issue, end)
         said = f"{issue.text}：到 {end} 仍{issue.state}" + (f"，已过办结时限 {issue.due}" if late else "")
         return Item("problems", issue.raised, issue.task, issue.id, False, said, "overdue" if late else None)
-    days = (dt.date.fromisoformat(issue.solved) - dt.date.fromisoformat(issue.raised)).days
-    said = f"{issue.text}：{issue.raised} 提出，{issue.solved} {issue.state}，用了 {days} 天"
+    said = f"{issue.text}：{issue.raised} 提出，{issue.solved} {issue.state}，用了 {days_open(issue, None)} 天"
     return Item("problems", issue.raised, issue.task, issue.id, True, said, None)
 
 
-def _score(unit, items, weights, points, issues, end):
+def _score(unit, items, weights, points, issues):
+    """A unit's UnitScore (its rank left for assess) from the items counted for it."""
     counts = {m.key: [0, 0] for m in MEASURES}
     deductions = dict.fromkeys(DEDUCTIONS, 0)
     for item in items:
@@ -210,9 +210,8 @@ def _score(unit, items, weights, points, issues, end):
         counts[item.measure][1] += 1
         if item.deduction:
             deductions[item.deduction] += 1
-    solved = {i.id: i for i in issues}
-    days = [(dt.date.fromisoformat(solved[i.problem].solved) - dt.date.fromisoformat(solved[i.problem].raised)).days
-            for i in items if i.measure == "problems" and i.met]
+    by_id = {issue.id: issue for issue in issues}
+    days = [days_open(by_id[i.problem], None) for i in items if i.measure == "problems" and i.met]  # solved: not open
     mean_days = half_up(Fraction(sum(days), len(days)), 1) if days else None
     applies = [m.key for m in MEASURES if counts[m.key][1] and weights[m.key]]
     if not applies:

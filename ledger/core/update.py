@@ -46,7 +46,10 @@ def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False):
     path = store.journal_path(ledger.root, unit)
     relative = f"{store.PROGRESS}/{path.name}"
     repo = ready_to_commit(ledger.root, relative) if commit else None
-    warnings = reminders(ledger, task, unit, entry) + _resolving(ledger, task, unit, entry, relative, dated, day)
+    steps = problem_steps(ledger, task, unit, entry, relative)
+    if any(problem.severity == ERROR for problem in steps):
+        raise LedgerError(_refusal([p for p in steps if p.severity == ERROR], ledger.plan, dated, day))
+    warnings = reminders(ledger, task, unit, entry) + steps
 
     def accept(items):
         return refusals(ledger, unit, entry, items, today)
@@ -65,24 +68,20 @@ def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False):
                     tuple(issues.outcome(after, relative, line, day)))
 
 
-def _resolving(ledger, task, unit, entry, relative, dated, day):
-    """The warnings of an entry's --resolves; LedgerError, nothing written, when one names no open problem
-    of the task raised by its day."""
-    if not entry.get("resolves"):
+def problem_steps(ledger, task, unit, entry, relative):
+    """The Problems of the steps a new entry takes on the problem list (--problem, --resolves, clear): errors
+    when it resolves no open problem of the task raised by its day, or would renumber or undo what is
+    written; warnings when it says nothing new."""
+    if not (entry.get("problems") or entry.get("resolves") or "problems" in entry.get("clear", ())):
         return []
     elsewhere = rules.resolves_own_task(ledger, unit, entry, ())
     if elsewhere:
-        raise LedgerError(_refusal(elsewhere, ledger.plan, dated, day))
+        return elsewhere
     known = with_journals(ledger, ledger.units_of([task.id]) | {unit}, None)
     given = {name: entry.get(name) for name in records.Entry._fields}
     given.update(actuals=tuple(entry.get("actuals", {}).items()), clear=tuple(entry.get("clear", ())),
-                 resolves=tuple(entry["resolves"]), unit=unit, file=relative, line=0)  # line 0: not yet written
-    found = [p for p in issues.register(known, None, [task.id], records.Entry(**given))[1]
-             if (p.file, p.line) == (relative, 0)]
-    errors = [p for p in found if p.severity == ERROR]
-    if errors:
-        raise LedgerError(_refusal(errors, ledger.plan, dated, day))
-    return found
+                 resolves=tuple(entry.get("resolves", ())), unit=unit, file=relative, line=issues.NEW_LINE)
+    return issues.judge_new(known, task.id, records.Entry(**given))
 
 
 def refusals(ledger, unit, entry, items, today):

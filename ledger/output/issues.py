@@ -3,7 +3,7 @@ entry or an office action did to the list."""
 
 from ledger.core.issues import record
 from ledger.output.render import Column, as_json, lines, render
-from ledger.vocab import OPEN_STATES, STEP
+from ledger.vocab import ISSUE_STATES, OPEN_STATES, STEP
 
 
 def state_text(row):
@@ -46,10 +46,8 @@ def problem_list(rows_, as_of, fmt, screen, who=""):
         return as_json(rows_)
     if fmt == "csv":
         return render([{k: v for k, v in row.items() if k != "events"} for row in rows_], LIST_COLUMNS, fmt)
-    states = {}
-    for row in rows_:
-        states[row["state"]] = states.get(row["state"], 0) + 1
-    counted = " · ".join(f"{name} {count}" for name, count in states.items())
+    states = [(state.name, sum(1 for row in rows_ if row["state"] == state.name)) for state in ISSUE_STATES]
+    counted = " · ".join(f"{name} {count}" for name, count in states if count)
     late = sum(1 for row in rows_ if row["overdue"])
     note = f"共 {len(rows_)} 个问题" + (f"：{counted}" if counted else "") + (f"；其中 {late} 个逾期未解决" if late else "")
     return render(rows_, LIST_COLUMNS, fmt, screen, title=f"{who}问题清单（截至 {as_of}）", notes=[note])

@@ -59,6 +59,8 @@ def table(assessment, fmt, screen):
     content = records(assessment)
     if fmt == "json":
         return as_json(content)
+    if fmt == "csv":  # one flat row per unit, as -o 考核.csv writes it, under the keys
+        return render(_unit_rows(content), UNIT_COLUMNS, fmt)
     rows = [{k: v for k, v in unit.items() if k != "items"} for unit in content["units"]]
     weights = "、".join(f"{m.name} {assessment.weights[m.key]:g}" for m in MEASURES)
     points = "、".join(f"{name} {assessment.points[key]:g}" for key, (name, _) in DEDUCTIONS.items())
@@ -85,6 +87,8 @@ def explain(assessment, score, fmt, screen):
     """`ledger score --unit U`: the unit's measures, every item counted with its verdict, and the total's sum."""
     if fmt == "json":
         return as_json(next(u for u in records(assessment)["units"] if u["unit"] == score.unit))
+    if fmt == "csv":  # the items alone: one document
+        return render([item._asdict() for item in score.items], ITEM_COLUMNS, fmt)
     rank = f"第 {score.rank} 名（共 {sum(1 for u in assessment.units if u.rank)} 个单位排名）" if score.rank else "不排名"
     summary = [{"measure": m.name, "counts": f"{score.counts[m.key][0]}/{score.counts[m.key][1]}",
                 "rate": rate(score.counts[m.key]), "weight": assessment.weights[m.key]} for m in MEASURES]
