@@ -1,11 +1,11 @@
-"""Times `ledger validate --changed HEAD` (what a commit hook runs) against a full `ledger validate`,
-and `ledger review` and `ledger log` on the same ledger.
+"""Times `ledger validate --staged` and `--changed HEAD` (what a commit hook runs) against a full
+`ledger validate`, and `ledger review` and `ledger log` on the same ledger.
 
     .venv/bin/python benchmarks/changed.py [--entries 300] [--runs 11]
 
 Builds, in a temporary git repository, the shipped plan with every unit's journal holding --entries
-entries, commits it, appends one entry to one journal, then times both commands as whole processes,
-interleaved, cold (no .ledger-cache/) and warm; prints the medians and the ratio of the validations.
+entries, commits it, appends one entry to one journal and stages it, then times the commands as whole processes,
+interleaved, cold (no cache: store.cache_folder emptied) and warm; prints the medians and the ratio of the validations.
 """
 
 import argparse
@@ -21,6 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from ledger.core.load import load  # noqa: E402
 from ledger.files import store, yamlio  # noqa: E402
 
 
@@ -29,10 +30,10 @@ def build(root, per_unit):
     for name in ("tasks.yaml", "units.yaml", "config.yaml"):
         (root / "data").mkdir(exist_ok=True)
         shutil.copy(REPO / "data" / name, root / "data" / name)
-    ledger = store.Ledger(root, journals=[])
+    ledger = load(root, units=())
     (root / store.PROGRESS).mkdir()
     for unit in ledger.units:
-        tasks = [t["id"] for t in ledger.task_list if unit["name"] in t["lead_units"] + t.get("support_units", [])]
+        tasks = [t.id for t in ledger.tasks.values() if unit.name in t.lead_units + t.support_units]
         if not tasks:
             continue
         entries = []
@@ -40,7 +41,7 @@ def build(root, per_unit):
             day = dt.date(2023, 1, 1) + dt.timedelta(days=number * 364 // per_unit)
             entries.append({"date": day.isoformat(), "task": tasks[number % len(tasks)], "status": "推进中",
                             "percent": number * 100 // per_unit, "progress": f"第 {number} 次报送：按计划推进"})
-        (root / store.journal_path(root, unit["name"])).write_text(yamlio.dump(entries), encoding="utf-8")
+        (root / store.journal_path(root, unit.name)).write_text(yamlio.dump(entries), encoding="utf-8")
     return ledger
 
 
@@ -51,7 +52,7 @@ def git(root, *args):
 
 def timed(argv, root, cold):
     if cold:
-        shutil.rmtree(root / store.CACHE, ignore_errors=True)
+        shutil.rmtree(store.cache_folder(root), ignore_errors=True)
     start = time.perf_counter()
     done = subprocess.run(argv, cwd=root, capture_output=True)
     elapsed = time.perf_counter() - start
@@ -72,6 +73,7 @@ def main():
         git(root, "commit", "-qm", "benchmark ledger")
         with open(store.journal_path(root, "县水利局"), "a", encoding="utf-8") as journal:
             journal.write(yamlio.dump([{"date": "2023-12-31", "task": 25, "status": "推进中", "progress": "新的一条"}]))
+        git(root, "add", "-A")  # staged, as when the pre-commit hook runs
         journals = len(list((root / store.PROGRESS).iterdir()))
         size = sum(p.stat().st_size for p in (root / store.PROGRESS).iterdir())
         print(f"{len(ledger.units)} units, {journals} journals, {journals * options.entries} entries, "
@@ -79,6 +81,7 @@ def main():
         ledger_ = [sys.executable, "-m", "ledger"]
         commands = {"ledger validate": ledger_ + ["validate"],
                     "ledger validate --changed HEAD": ledger_ + ["validate", "--changed", "HEAD"],
+                    "ledger validate --staged": ledger_ + ["validate", "--staged"],
                     "ledger review HEAD": ledger_ + ["review", "HEAD", "--format", "plain"],
                     "ledger log --unit 县水利局": ledger_ + ["log", "--unit", "县水利局", "--format", "plain"]}
         times = {(name, cold): [] for name in commands for cold in (True, False)}

@@ -20,6 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+from ledger.files import store  # noqa: E402 - the cache's place
 
 AS_OF = "2023-11-30"
 UNIT = {"S": "县水利局", "M": "县第001局", "L": "县第001局"}
@@ -95,7 +96,7 @@ def main():
         folder = Path(args.work) / size
         entries = prepare(size, folder)
         runs = args.runs if size != "L" else max(3, args.runs // 2)
-        cache = folder / ".ledger-cache"
+        cache = store.cache_folder(folder)
 
         def cold():
             shutil.rmtree(cache, ignore_errors=True)

@@ -9,7 +9,7 @@ from typing import List, Optional
 
 import typer
 
-from ledger.vocab import FORMATS_HELP, LIGHT_NAMES, STATUSES, LedgerError
+from ledger.vocab import ERROR, FORMATS_HELP, LIGHT_NAMES, STATUSES, LedgerError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   rich_markup_mode=None, help="工作台账：任务清单、进展日志、序时进度与红黄绿灯。")
@@ -450,35 +450,32 @@ def collect(files: List[str] = typer.Argument(..., metavar="FILE…", help="填�
 
 @app.command()
 def validate(changed: Optional[str] = typer.Option(None, "--changed", metavar="REV",
-                                                   help="只校验自版本 REV（如 HEAD、origin/main）以来改动过的日志；"
-                                                        "任务清单、单位名录或配置改动过时校验全部")):
+                                                   help="只校验自版本 REV（如 HEAD、origin/main）以来改动过的日志，"
+                                                        "并确认那时已有的条目没有被改动或删除；任务清单、单位名录"
+                                                        "或配置改动过时校验全部"),
+             staged: bool = typer.Option(False, "--staged", help="校验暂存区里（将要提交的）改动过的台账文件，"
+                                                                 "并确认已提交的条目没有被改动或删除；供提交前钩子用")):
     """校验全部台账文件；没有问题时不输出、退出码 0，有问题时逐条列出“文件:行: 说明”、退出码 1。"""
-    from dataclasses import replace  # noqa: PLC0415
-    from pathlib import PurePosixPath  # noqa: PLC0415
-
-    from ledger.core.load import load  # noqa: PLC0415
     from ledger.output.render import lines  # noqa: PLC0415
 
-    root, units_read = _root(), None
-    if changed:
-        from ledger.files import git  # noqa: PLC0415
+    if changed and staged:
+        raise LedgerError("--changed 和 --staged 只能选一个（--staged 比较的是暂存区和 HEAD）", usage=True)
+    root, today = _root(), _today().isoformat()
+    if changed or staged:
+        from ledger.core.journals import validate_changes  # noqa: PLC0415
 
-        journals = git.journals_to_validate(root, changed)
-        units_read = None if journals is None else {PurePosixPath(path).stem for path in journals}
-    ledger = load(root, today=_today().isoformat(), units=units_read)
-    if units_read is not None:  # a changed journal may resolve a problem raised in one not changed: read it too
-        from ledger.core.issues import context_units  # noqa: PLC0415
+        problems = validate_changes(root, changed, today, staged=staged)
+    else:
+        from ledger.core.load import load  # noqa: PLC0415
 
-        more = context_units(ledger)
-        if more:
-            ledger = load(root, today=_today().isoformat(), units=units_read | more)
-            context = {f"data/progress/{unit}.yaml" for unit in more}  # read, not changed: not this check's business
-            ledger = replace(ledger, problems=tuple(p for p in ledger.problems if p.file not in context))
-    _out(lines(ledger.problems))  # names and values in messages come from the files: made terminal-safe
-    warnings = len(ledger.problems) - len(ledger.errors)
-    if ledger.errors:
+        problems = load(root, today=today).problems
+    _out(lines(problems))  # names and values in messages come from the files: made terminal-safe
+    sys.stdout.flush()  # a git hook hands both streams to one pipe: the problems, then the count
+    errors = sum(1 for problem in problems if problem.severity == ERROR)
+    warnings = len(problems) - errors
+    if errors:
         more = f"另有 {warnings} 处提醒。" if warnings else ""
-        print(f"共 {len(ledger.errors)} 处问题。{more}", file=sys.stderr)
+        print(f"共 {errors} 处问题。{more}", file=sys.stderr)
         raise typer.Exit(1)
     if warnings:
         print(f"没有问题；有 {warnings} 处提醒。", file=sys.stderr)
@@ -520,8 +517,8 @@ def review(rev: Optional[str] = typer.Argument(None, metavar="[REV]",
 
 @app.command()
 def init(folder: str = typer.Argument(".", metavar="[DIR]", help="新台账仓库的目录，默认当前目录")):
-    """新建台账仓库：data/（空的任务清单，等待导入）、单位名录、配置、日志目录，.gitattributes（日志用 union 合并），
-    .gitignore，并 git init。"""
+    """新建台账仓库：data/（空的任务清单，等待导入）、单位名录、配置、日志目录，.gitattributes（日志按条目合并），
+    .gitignore，git init（分支 main），并像 ledger setup 那样配置这个克隆。"""
     from ledger.core import repo  # noqa: PLC0415
 
     made = repo.init(folder, _today())
@@ -529,6 +526,84 @@ def init(folder: str = typer.Argument(".", metavar="[DIR]", help="新台账仓�
     for line in made:
         print(f"  {line}")
     print("下一步：用 ledger import 导入计划文件，在 data/units.yaml 登记单位和审核人，然后 git add -A && git commit")
+
+
+# --- collaboration: the clone's setup, the merge driver, sync, the central repository ---
+
+@app.command()
+def setup():
+    """配置这个克隆（克隆不带 .git/config）：日志按条目合并的合并驱动、提交前校验的钩子。可以重复运行。"""
+    from ledger.core import repo  # noqa: PLC0415
+
+    print("已配置这个克隆：")
+    for _, line in repo.setup(_root()):
+        print(f"  {line}")
+
+
+@app.command("merge-journal")
+def merge_journal(base: str = typer.Argument(..., help="共同祖先的版本（git 的 %O）"),
+                  ours: str = typer.Argument(..., help="本分支的版本，合并结果写回这里（%A）"),
+                  theirs: str = typer.Argument(..., help="对方分支的版本（%B）"),
+                  marker: int = typer.Argument(7, help="冲突标记的长度（%L）"),
+                  path: Optional[str] = typer.Argument(None, help="日志在仓库里的路径（%P），用于说明")):
+    """git 的合并驱动（由 ledger setup 配置）：按条目合并进展日志，保留两边的全部条目；有一边改动或删除了
+    已写入的条目时不合并，留下冲突、退出码 1。"""
+    from pathlib import Path  # noqa: PLC0415
+
+    from ledger.core import journals  # noqa: PLC0415
+    from ledger.files.journal import atomic_write  # noqa: PLC0415
+
+    data = [Path(name).read_bytes() for name in (base, ours, theirs)]
+    merged, why = journals.merge(*data)
+    atomic_write(Path(ours), merged if merged is not None else journals.conflicted(data[1], data[2], why, marker))
+    if merged is None:
+        raise LedgerError(f"{path or ours}：没有按条目合并：{why}。\n日志只能追加：已写入的条目不能改动或删除，更正请追加"
+                          "一条新条目（ledger update --corrects）。文件里留下了两边的全文和冲突标记。要放弃：git merge "
+                          "--abort（或 git rebase --abort、git revert --abort）；要手工解决：保留两边的条目、删掉标记行，"
+                          "再运行 ledger validate。拿不准时请找办公室。")
+
+
+@app.command()
+def sync():
+    """一步报送：提交 ledger update 写入的新条目，取回、按条目合并别人的进展，校验，推送；别人抢先推送时重试。
+    合并不了时放弃合并，克隆恢复原样。"""
+    from ledger.core import sync as syncing  # noqa: PLC0415
+
+    syncing.sync(_root(), _today().isoformat(), lambda line: print(line, flush=True))
+
+
+hub_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                      help="中央仓库：各单位推送到这里，pre-receive 钩子按台账的规则审查每一次推送。")
+app.add_typer(hub_app, name="hub")
+
+
+@hub_app.command("init")
+def hub_init(folder: str = typer.Argument(..., metavar="DIR", help="中央仓库的目录：新目录，或已有的裸仓库"),
+             office: List[str] = typer.Option(..., "--office", help="办公室的账号（托管平台或 gitolite 的用户名）；可多次")):
+    """新建中央仓库（裸仓库，分支 main），或给已有的裸仓库装上审查推送的 pre-receive 钩子。"""
+    from ledger.core import hub  # noqa: PLC0415
+
+    said = hub.init(folder, office)
+    print(f"中央仓库 {folder}：")
+    for line in said:
+        print(f"  {line}")
+
+
+@hub_app.command("check")
+def hub_check():
+    """pre-receive 钩子调用：从标准输入读“旧 新 引用”，不合规则时拒绝整次推送（退出码 1），并说明哪一条、违反哪条规则。"""
+    from pathlib import Path  # noqa: PLC0415
+
+    from ledger.core import hub  # noqa: PLC0415
+
+    updates = [tuple(line.split(" ", 2)) for line in sys.stdin.read().splitlines() if line.count(" ") >= 2]
+    account, source = hub.pusher(os.environ)
+    refused = hub.check(Path(os.environ.get("GIT_DIR", ".")), updates, account, _today().isoformat())
+    if refused:
+        raise LedgerError("\n".join([f"ledger：中央仓库拒绝了这次推送（账号 {account}，{source}）：",
+                                      *(f"  {line}" for line in refused),
+                                      "什么都没有写入中央仓库。改正后再推送；已写入的条目不能改动或删除，"
+                                      "更正请用 ledger update --corrects 追加一条。"]))
 
 
 @app.command()

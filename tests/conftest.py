@@ -15,6 +15,15 @@ REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "data" / "source" / "guanxian-2023-key-tasks.txt"  # a copy of ../shared/source
 
 
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path_factory, monkeypatch):
+    """Each test's own user cache folder (ledger keeps its cache there, outside the ledger): the cache one
+    test fills is never another's, and nothing is left in the home of whoever runs the tests."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
 class Result(NamedTuple):
     code: int
     out: str

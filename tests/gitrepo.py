@@ -70,9 +70,12 @@ def central(tmp_path):
     return bare
 
 
-def clone(bare, path, name, email):
+def clone(bare, path, name, email, setup=True):
+    """A unit's clone of bare, with its git identity and, as the README says, `ledger setup` run in it."""
     git(path.parent, "clone", "-q", str(bare), str(path))
     identity(path, name, email)
+    if setup:
+        assert run("setup", root=path).code == 0
     return path
 
 

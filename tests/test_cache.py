@@ -1,4 +1,5 @@
-"""The cache of validated files: used when a file is unchanged, never trusted otherwise, never fatal."""
+"""The cache of validated files: kept outside the ledger, used when a file is unchanged, never trusted
+otherwise, never fatal."""
 
 import json
 import os
@@ -7,13 +8,14 @@ import subprocess
 import pytest
 
 from conftest import run, write
+from ledger.files.store import cache_folder
 
 J = "data/progress/县林业局.yaml"
 ENTRY = "- date: 2023-03-01\n  task: 1\n  status: 推进中\n  percent: 20\n  progress: 春季造林\n"
 
 
 def cache_files(root):
-    return {path.name: path.read_bytes() for path in (root / ".ledger-cache").glob("*.json")}
+    return {path.name: path.read_bytes() for path in cache_folder(root).glob("*.json")}
 
 
 def status(root):
@@ -48,7 +50,7 @@ def test_a_second_run_reads_the_cache_and_a_change_rereads_only_that_file(small)
 def test_a_damaged_cache_file_is_rebuilt_never_trusted(small, damage):
     write(small / J, ENTRY)
     good = status(small)
-    for path in (small / ".ledger-cache").glob("*.json"):
+    for path in cache_folder(small).glob("*.json"):
         path.write_bytes(damage(path.read_bytes()))
     assert status(small) == good
     assert run("validate", root=small) == (0, "", "")
@@ -74,22 +76,35 @@ def test_problems_come_back_from_the_cache(small):
 
 def test_no_cache_where_it_cannot_be_written(small):
     write(small / J, ENTRY)
-    write(small / ".ledger-cache", "not a folder")
+    write(cache_folder(small), "not a folder")
     assert status(small).code == 0
     assert run("validate", root=small) == (0, "", "")
-    assert (small / ".ledger-cache").read_text(encoding="utf-8") == "not a folder"
+    assert cache_folder(small).read_text(encoding="utf-8") == "not a folder"
 
 
-def test_the_cache_is_json_and_ignored_by_git(small):
+def test_no_cache_without_a_home(small, monkeypatch):
+    write(small / J, ENTRY)
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.delenv("HOME")
+    monkeypatch.setattr("pathlib.Path.home", lambda: (_ for _ in ()).throw(RuntimeError("no home")))
+    assert cache_folder(small) is None
+    assert json.loads(status(small).out)[0]["percent"] == 20
+
+
+def test_the_cache_is_json_in_the_users_cache_folder_keyed_by_the_ledgers_path(small, cache_home):
     subprocess.run(["git", "init", "-q"], cwd=small, check=True)
     write(small / J, ENTRY)
     status(small)
+    assert cache_folder(small).parent == cache_home / "ledger"
+    assert cache_folder(small) != cache_folder(small / "data")  # another ledger, another folder
+    assert os.stat(cache_folder(small)).st_mode & 0o777 == 0o700  # the user's own
     for data in cache_files(small).values():
         head, _, body = data.partition(b"\n")
         assert isinstance(json.loads(head), list) and isinstance(json.loads(body), dict)
+    # nothing in the ledger but the ledger: git sees only data/
     listed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=small,
                             capture_output=True, text=True, check=True).stdout
-    assert ".ledger-cache" not in listed and "data/" in listed
+    assert sorted(line[3:].strip('"').split("/")[0] for line in listed.splitlines()) == ["data"] * 3
 
 
 def test_a_unit_listing_reads_only_the_journals_that_bear_on_its_tasks(small):

@@ -118,7 +118,7 @@ def test_formats_paths_and_atomic_replacement(paces):
     assert result.code == 2 and out.read_text(encoding="utf-8") == "旧文件"  # refused before anything is written
     export(paces, out)
     assert openpyxl.load_workbook(out).sheetnames == ["全部任务", "按单位汇总", "问题"]
-    assert sorted(p.name for p in paces.iterdir()) == [".ledger-cache", "data", "台账.xlsx"]  # no temporary file left
+    assert sorted(p.name for p in paces.iterdir()) == ["data", "台账.xlsx"]  # no temporary file left
     assert run("export", "-o", paces / "台账.txt", root=paces) == (
         2, "", "未知的导出格式“txt”；请用 --format 指定：xlsx、csv、json\n")
     export(paces, paces / "台账.txt", "--format", "csv")

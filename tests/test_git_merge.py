@@ -60,10 +60,10 @@ def test_two_branches_append_to_one_journal_and_merge_without_conflict(tmp_path)
                   moment="2023-03-04T09:00:00+08:00").code == 0
     git(zhao, "push", "-q", "origin", "zhao")
 
-    # the office merges both branches into main, locally, where .gitattributes' union driver runs
+    # the office merges both branches into main, locally, where .gitattributes names the entry-level driver
     office = tmp_path / "office"
     git(office, "fetch", "-q")
-    assert git(office, "check-attr", "-z", "merge", "--", J) == f"{J}\0merge\0union\0"
+    assert git(office, "check-attr", "-z", "merge", "--", J) == f"{J}\0merge\0ledger-journal\0"
     git(office, "merge", "-q", "--no-edit", "origin/zhao", env=at("2023-03-06T09:00:00+08:00"))
     merged = git(office, "merge", "--no-edit", "origin/li", env=at("2023-03-06T09:05:00+08:00"), ok=False)
     assert merged.returncode == 0, merged.stdout + merged.stderr
@@ -83,11 +83,11 @@ def test_two_branches_append_to_one_journal_and_merge_without_conflict(tmp_path)
     assert review["attention"] == []
 
 
-def test_without_the_union_attribute_the_same_merge_conflicts_and_validate_says_so(tmp_path):
+def test_without_the_merge_attribute_the_same_merge_conflicts_and_validate_says_so(tmp_path):
     bare = central(tmp_path)
     office = tmp_path / "office"
     git(office, "rm", "-q", ".gitattributes")
-    git(office, "commit", "-qm", "不用 union")
+    git(office, "commit", "-qm", "不按条目合并")
     git(office, "push", "-q")
     li = clone(bare, tmp_path / "li", "林业局李四", "lisi@forest.example")
     assert update(li, 1, "--date", "2023-03-01", "-n", "李四：育苗", "--commit").code == 0
@@ -104,7 +104,7 @@ def test_without_the_union_attribute_the_same_merge_conflicts_and_validate_says_
                                                "请解决冲突、保留双方的条目并删除标记行\n", "共 1 处问题。\n")
 
 
-def test_union_keeps_the_merging_side_first_and_the_dates_still_count_in_order(tmp_path):
+def test_a_merge_keeps_the_merging_side_first_and_the_dates_still_count_in_order(tmp_path):
     # with `git pull` (a merge), the local entry stays before the pulled one: out of date order, and valid
     li, zhao = clones(tmp_path, LI, ZHAO)
     assert update(li, 1, "--date", "2023-03-01", "-n", "李四：早", "--commit").code == 0

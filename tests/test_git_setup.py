@@ -22,20 +22,22 @@ def test_init_makes_a_ledger_repository_ready_for_a_plan(tmp_path):
     folder = tmp_path / "台账"
     result = run("init", folder)
     assert result == (0, f"已在 {folder} 新建台账：\n  data/tasks.yaml（空的计划，等待导入）\n  data/units.yaml\n"
-                         "  data/config.yaml\n  data/progress/\n  .gitattributes（日志用 union 合并）\n  .gitignore\n"
-                         "  git 仓库（git init）\n"
+                         "  data/config.yaml\n  data/progress/\n  .gitattributes（日志按条目合并，LF 换行）\n  .gitignore\n"
+                         "  git 仓库（git init，分支 main）\n  本克隆的合并驱动和提交前钩子（ledger setup）\n"
                          "下一步：用 ledger import 导入计划文件，在 data/units.yaml 登记单位和审核人，然后 git add -A && git commit\n",
                       "")
     assert git(folder, "rev-parse", "--show-toplevel").strip() == str(folder)
     assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if ".git" not in p.parts[len(folder.parts):][:1]) \
         == [".gitattributes", ".gitignore", "data", "data/config.yaml", "data/progress", "data/progress/.gitkeep",
             "data/tasks.yaml", "data/units.yaml"]
-    assert (folder / ".gitignore").read_text(encoding="utf-8") == (
-        ".ledger-cache/\ndata/progress/.*.lock\ndata/.problems.yaml.lock\n")
-    assert "data/progress/*.yaml merge=union\n" in (folder / ".gitattributes").read_text(encoding="utf-8")
-    assert git(folder, "check-attr", "-z", "merge", "--", "data/problems.yaml") == "data/problems.yaml\0merge\0union\0"
-    assert git(folder, "check-attr", "-z", "merge", "--", "data/progress/县水利局.yaml") == (
-        "data/progress/县水利局.yaml\0merge\0union\0")
+    assert (folder / ".gitignore").read_text(encoding="utf-8") == "data/progress/.*.lock\ndata/.problems.yaml.lock\n"
+    assert "data/progress/*.yaml merge=ledger-journal text eol=lf\n" in (folder / ".gitattributes").read_text(encoding="utf-8")
+    assert git(folder, "check-attr", "-z", "merge", "eol", "--", "data/progress/县水利局.yaml") == (
+        "data/progress/县水利局.yaml\0merge\0ledger-journal\0data/progress/县水利局.yaml\0eol\0lf\0")
+    # the office's record of actions on problems is merged entry by entry too
+    assert git(folder, "check-attr", "-z", "merge", "--", "data/problems.yaml") == (
+        "data/problems.yaml\0merge\0ledger-journal\0")
+    assert git(folder, "symbolic-ref", "HEAD") == "refs/heads/main\n"
     # a valid, empty ledger: every command runs on it
     assert run("validate", root=folder) == (0, "", "")
     assert run("status", "--format", "csv", "--as-of", "2023-06-30", root=folder).code == 0
@@ -55,8 +57,8 @@ def test_init_inside_a_repository_adds_to_it_and_keeps_its_files(tmp_path):
     (tmp_path / "ledger" / "data" / "config.yaml").unlink()
     assert run("init", tmp_path / "ledger").code == 0
     assert (tmp_path / "ledger" / ".gitignore").read_text(encoding="utf-8") == (
-        "*.bak\n.ledger-cache/\ndata/progress/.*.lock\ndata/.problems.yaml.lock\n")
-    assert (tmp_path / "ledger" / ".gitattributes").read_text(encoding="utf-8").count("merge=union") == 2
+        "*.bak\ndata/progress/.*.lock\ndata/.problems.yaml.lock\n")
+    assert (tmp_path / "ledger" / ".gitattributes").read_text(encoding="utf-8").count("merge=ledger-journal") == 2
 
 
 def test_codeowners_maps_each_journal_to_its_reviewers_and_the_office(tmp_path):
@@ -94,7 +96,7 @@ def test_validate_changed_reads_only_the_journals_changed_since_rev(tmp_path):
     repo = office_repo(tmp_path / "ledger")
     write(repo / T, BAD_ENTRY.replace("task: 1", "task: 2"))  # a problem already committed
     git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "交通局的旧问题")
+    git(repo, "commit", "-qm", "交通局的旧问题", "--no-verify")  # past the hook: a problem from before it
     old_problem = f"{T}:4: 进度应在 0 到 100 之间，实际是 150\n"
     assert run("validate", root=repo).out == old_problem
     assert run("validate", "--changed", "HEAD", root=repo) == (0, "", "")  # nothing changed
@@ -150,17 +152,24 @@ def test_the_plain_git_hook_in_the_readme_refuses_a_bad_journal(tmp_path):
 
 def test_the_pre_commit_framework_hooks_run_ledger_validate(tmp_path):
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert [(h["id"], h["entry"], h["language"], h["pass_filenames"]) for h in hooks] == [
-        ("ledger-validate", "ledger validate --changed HEAD", "python", False),
-        ("ledger-validate-all", "ledger validate", "python", False)]
+    assert [(h["id"], h["entry"], h["language"], h["pass_filenames"], h.get("always_run", False)) for h in hooks] == [
+        ("ledger-validate", "ledger validate --staged", "python", False, True),
+        ("ledger-validate-all", "ledger validate", "python", False, False)]
     repo = office_repo(tmp_path / "ledger")
     for hook in hooks:
         assert re.search(hook["files"], J)
         entry = shlex.split(hook["entry"])
-        # what the framework does: run the entry in the repository's top folder, no file names
+        # what the framework does: stage, keep unstaged changes aside, run the entry in the top folder, no file names
         write(repo / J, BAD_ENTRY)
+        git(repo, "add", J)
         done = subprocess.run(entry, cwd=repo, capture_output=True, text=True, env=hook_env())
         assert (done.returncode, done.stdout) == (1, f"{J}:4: 进度应在 0 到 100 之间，实际是 150\n")
         write(repo / J, GOOD_ENTRY.replace("task: 2", "task: 1"))
+        git(repo, "add", J)
         done = subprocess.run(entry, cwd=repo, capture_output=True, text=True, env=hook_env())
         assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    # a commit that only removes a committed journal: the framework runs the hook all the same (always_run)
+    git(repo, "commit", "-qm", "一条", "--no-verify")
+    git(repo, "rm", "-q", J)
+    done = subprocess.run(shlex.split(hooks[0]["entry"]), cwd=repo, capture_output=True, text=True, env=hook_env())
+    assert (done.returncode, done.stdout) == (1, f"{J}: 日志被删除了（原有 1 条条目）；日志只能追加，不能删除\n")

@@ -24,7 +24,7 @@ def test_two_office_branches_append_actions_and_merge_without_conflict(tmp_path)
     ok(office, "problem", "P1-0301", "--assign", "交通局", "--due", "2023-03-31", "--date", "2023-03-05", "-n", "先交办")
     git(office, "add", "-A")
     git(office, "commit", "-qm", "问题与交办", env=at("2023-03-05T09:00:00+08:00"))
-    assert git(office, "check-attr", "-z", "merge", "--", ACTIONS) == f"{ACTIONS}\0merge\0union\0"
+    assert git(office, "check-attr", "-z", "merge", "--", ACTIONS) == f"{ACTIONS}\0merge\0ledger-journal\0"
     git(office, "switch", "-q", "-c", "zhang")
     ok(office, "problem", "P1-0301", "--close", "--date", "2023-03-20", "-n", "张：销号")
     git(office, "commit", "-qam", "张：销号", env=at("2023-03-20T09:00:00+08:00"))
@@ -45,7 +45,7 @@ def test_validate_changed_reads_the_journal_that_raised_a_problem_a_change_resol
     ok(repo, "update", 4, "-u", "水利局", "--date", "2023-03-01", "-n", "x", "--problem", "资金未到位")
     write(repo / W, (repo / W).read_text(encoding="utf-8") + "- date: 2023-02-30\n  task: 4\n  progress: 旧错误\n")
     git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "水利局报问题")
+    git(repo, "commit", "-qm", "水利局报问题（带一处旧错误）", "--no-verify")  # past the hook: an old error already there
     # 县林业局, the other lead unit, says it is solved: its journal alone changed, 县水利局's is read to judge it
     ok(repo, "update", 4, "-u", "林业局", "--date", "2023-03-10", "-n", "资金到位", "--resolves", "P4-0301")
     assert run("validate", "--changed", "HEAD", root=repo) == (0, "", "")
@@ -83,3 +83,38 @@ def test_review_lists_new_office_actions_and_flags_an_edited_one(tmp_path):
     assert [(a["flag"], a["unit"], a["where"], a["message"]) for a in attention] == [
         ("红", "办公室", f"{ACTIONS}:3", "已写入的条目被修改（原第 3 行起）：改前“due: 2023-03-31”，改后“due: 2023-04-30”；"
                                          "办理记录只能追加，办错了请追加一条新的办理（ledger problem）")]
+
+
+def test_the_hub_lets_a_unit_resolve_another_units_problem_and_the_office_alone_act(tmp_path):
+    from test_hub import UNITS, push
+
+    central = tmp_path / "hub.git"
+    assert run("hub", "init", central, "--office", "office").code == 0
+    office = office_repo(tmp_path / "office")
+    write(office / "data" / "units.yaml", UNITS.replace("- name: 县水利局\n", "- name: 县水利局\n  accounts: [water]\n"))
+    ok(office, "update", 4, "-u", "水利局", "--date", "2023-03-01", "-n", "x", "--problem", "资金未到位")
+    git(office, "add", "-A")
+    git(office, "commit", "-qm", "水利局报问题")
+    git(office, "remote", "add", "origin", str(central))
+    assert push(office, "office", "-u", "origin", "main").returncode == 0
+    li = tmp_path / "li"
+    git(tmp_path, "clone", "-q", str(central), str(li))
+    git(li, "config", "user.name", "林业局李四")
+    git(li, "config", "user.email", "li@forest.example")
+    # 县林业局, the other lead unit of task 4, says 县水利局's problem is solved: its own journal alone is pushed
+    ok(li, "update", 4, "-u", "林业局", "--date", "2023-03-10", "-n", "资金到位", "--resolves", "P4-0301")
+    git(li, "add", "-A")
+    git(li, "commit", "-qm", "林业局：问题已解决")
+    assert push(li, "li").returncode == 0
+    # the office's record of actions is the office's to push, checked like a journal
+    git(office, "pull", "-q", "--rebase")
+    ok(office, "problem", "P4-0301", "--close", "--date", "2023-03-12", "-n", "销号")
+    git(office, "add", "-A")
+    git(office, "commit", "-qm", "销号")
+    assert push(office, "office").returncode == 0
+    git(li, "pull", "-q", "--rebase")
+    write(li / ACTIONS, (li / ACTIONS).read_text(encoding="utf-8") + "- date: 2023-03-13\n  problem: P4-0301\n"
+                                                                      "  action: reopen\n  note: 林业局自己重新打开\n")
+    git(li, "commit", "-qam", "林业局改办理记录", "--no-verify")
+    done = push(li, "li")
+    assert done.returncode == 1 and "账号 li 不能改动日志以外的文件" in done.stderr

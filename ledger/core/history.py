@@ -89,9 +89,9 @@ def _kept(old, new):
 
 
 def read_text(root, relative):
-    """The text of a file under root, as YAML reads it ('' when it is missing or not UTF-8)."""
-    data = (root / relative).read_bytes() if (root / relative).exists() else b""
-    return _decoded(data, relative)
+    """The text of a journal under root, as YAML reads it ('' when it is missing, not UTF-8, or not a regular file
+    ledger reads: a symbolic link, say)."""
+    return _decoded(store.read_bytes(root, relative)[0] or b"", relative)
 
 
 def _decoded(data, relative):
@@ -209,10 +209,9 @@ def _journal_review(ledger, repo, base, relative, problems, commits):
     entries of 办公室); commits: those after base that changed it."""
     office = relative == ACTIONS
     unit = "办公室" if office else PurePosixPath(relative).stem
-    rule = "办理记录只能追加" if office else "日志只能追加"
-    fix = f"{rule}，办错了请追加一条新的办理（ledger problem）" if office else f"{rule}，更正请追加一条新条目（update --corrects）"
-    old = _decoded(repo.blob(base, relative) or b"", relative)
-    new = read_text(ledger.root, relative)
+    was = repo.blob(base, relative) or b""
+    now = store.read_bytes(ledger.root, relative)[0] or b""  # a link is not followed: its target is not the journal
+    old, new = _decoded(was, relative), _decoded(now, relative)
     old_lines, new_lines = text_lines(old), text_lines(new)
     old_spans, new_spans = spans(old) or {}, spans(new) or {}
     found = changes(old, new)
@@ -232,6 +231,9 @@ def _journal_review(ledger, repo, base, relative, problems, commits):
         return [blame[line]] if blame.get(line) else []
 
     entries, attention = [], []
+    if b"\r\n" in now and old.strip() and b"\r\n" not in was:
+        committed_crlf = head and b"\r\n" in (repo.blob(head, relative) or b"")
+        attention.append(_attention(YELLOW, unit, relative, RESAVED, commits if committed_crlf else []))
     worth = set()  # lines of the new text whose problems the reviewer must see
     for start in found.added:
         worth.update(range(start, new_spans[start] + 1))
@@ -241,16 +243,13 @@ def _journal_review(ledger, repo, base, relative, problems, commits):
     for old_start, new_start, removed, inserted in found.edited:
         if new_start:
             worth.update(range(new_start, new_spans[new_start] + 1))
-        before = _joined(old_lines[line - 1] for line in removed)
-        after = _joined(new_lines[line - 1] for line in inserted)
         who = author_of(inserted[0]) if inserted else commits if old_start in gone_in_head else []
         attention.append(_attention(RED, unit, f"{relative}:{new_start or old_start}",
-                                    f"已写入的条目被修改（原第 {old_start} 行起）：改前“{before}”，改后“{after}”；{fix}",
-                                    who))
+                                    in_words_of(relative, edited_message(old_start, removed, inserted, old_lines,
+                                                                         new_lines)), who))
     for start in found.deleted:
-        text = _joined(old_lines[start - 1:old_spans[start]])
         attention.append(_attention(RED, unit, f"{relative}:{start}",
-                                    f"已写入的条目被删除（原第 {start} 行起）：“{text}”；{rule}，不能删除条目",
+                                    in_words_of(relative, deleted_message(start, old_lines, old_spans)),
                                     commits if start in gone_in_head else []))
     for line in found.other:
         attention.append(_attention(RED, unit, f"{relative}:{line}",
@@ -262,6 +261,35 @@ def _journal_review(ledger, repo, base, relative, problems, commits):
             attention.append(_attention(RED if unreadable else YELLOW, unit, f"{relative}:{problem.line}",
                                         problem.message, who))
     return entries, attention
+
+
+RESAVED = ("日志被另存为 Windows 换行（CRLF）：条目的内容没有变（ledger 按内容比较），但 git 会把每一行都算作"
+           "改动；请用原来的换行（LF）保存，或在仓库的 .gitattributes 里给日志写上 eol=lf（ledger init 会写），"
+           "提交时自动改回")
+
+
+def edited_message(old_start, removed, inserted, old_lines, new_lines):
+    """What a reviewer (or a refused push) is told of an entry changed after it was written."""
+    before = _joined(old_lines[line - 1] for line in removed)
+    after = _joined(new_lines[line - 1] for line in inserted)
+    return (f"已写入的条目被修改（原第 {old_start} 行起）：改前“{before}”，改后“{after}”；"
+            "日志只能追加，更正请追加一条新条目（update --corrects）")
+
+
+def deleted_message(start, old_lines, old_spans):
+    """What a reviewer (or a refused push) is told of an entry removed after it was written."""
+    text = _joined(old_lines[start - 1:old_spans[start]])
+    return f"已写入的条目被删除（原第 {start} 行起）：“{text}”；日志只能追加，不能删除条目"
+
+
+def in_words_of(relative, message):
+    """A journal's message about a changed entry, in the words of the office's record of actions when relative
+    is that file."""
+    if relative != ACTIONS:
+        return message
+    return (message.replace("日志只能追加，更正请追加一条新条目（update --corrects）",
+                            "办理记录只能追加，办错了请追加一条新的办理（ledger problem）")
+            .replace("日志只能追加，不能删除条目", "办理记录只能追加，不能删除"))
 
 
 def _joined(lines):

@@ -63,7 +63,7 @@ def run(root, document, dry_run=False, resolve=None, year=None, units_from=None)
         raise LedgerError(f"{path}：{error}", usage=error.usage) from None
     if not found.tasks:
         raise LedgerError(f"{path}：没有找到任何编号的任务（如“1.”“（一）”开头的段落）；没有写入任何文件")
-    lock_dir = root / store.CACHE
+    lock_dir = store.cache_folder(root) or root / store.DATA  # outside the clone: nothing there is trusted
     if not dry_run:
         lock_dir.mkdir(parents=True, exist_ok=True)
         if not (lock_dir / ".gitignore").exists():

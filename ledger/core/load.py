@@ -61,7 +61,14 @@ def load_string(tasks, units="units: []\n", config=None, journals=(), today=None
     read from disk and nothing cached."""
     texts = {TASKS: tasks, UNITS: units, CONFIG: config, ACTIONS: actions}
     texts.update({f"{PROGRESS}/{unit}.yaml": text for unit, text in dict(journals).items()})
-    return _load(_Strings(texts), today, None)
+    return _load(_Given({name: text.encode() for name, text in texts.items() if text is not None}), today, None)
+
+
+def load_files(files, root=None, today=None, units=None):
+    """A ledger from its files' bytes as git holds them in a commit or the index: files maps a path relative
+    to the ledger's root to bytes, or to the Problem that keeps it from being read (a symbolic link, say).
+    root, when given, is the ledger the files belong to: the results are cached for it."""
+    return _load(_Given(files, root), today, units)
 
 
 def with_journals(ledger, units, today=None):
@@ -82,26 +89,34 @@ class _Files:
     def journals(self):
         return [f"{PROGRESS}/{path.name}" for path in store.journal_files(self.root)]
 
+    def refused(self):
+        """Problems that keep every journal from being read: a data/progress/ that is a symbolic link."""
+        problem = store.progress_problem(self.root)
+        return [problem] if problem else []
+
     def cached(self, relative, data, context, compute):
         return store.cached(self.root, relative, data, context, compute)
 
 
-class _Strings:
-    """A ledger's files given as texts."""
+class _Given:
+    """A ledger's files given as bytes (or the Problem that keeps one from being read), by relative path."""
 
-    root = None
-
-    def __init__(self, texts):
-        self.texts = {relative: text.encode() for relative, text in texts.items() if text is not None}
+    def __init__(self, files, root=None):
+        self.files, self.root = files, root
 
     def read(self, relative):
-        return self.texts.get(relative), None
+        found = self.files.get(relative)
+        return (None, found) if isinstance(found, Problem) else (found, None)
 
     def journals(self):
-        return sorted(relative for relative in self.texts if relative.startswith(f"{PROGRESS}/"))
+        return sorted(relative for relative in self.files if relative.startswith(f"{PROGRESS}/")
+                      and "/" not in relative[len(PROGRESS) + 1:] and not relative.rpartition("/")[2].startswith("."))
+
+    def refused(self):
+        return []
 
     def cached(self, relative, data, context, compute):
-        return compute()
+        return store.cached(self.root, relative, data, context, compute) if self.root is not None else compute()
 
 
 def _load(source, today, units):
@@ -207,7 +222,7 @@ def _judge_actions(ledger, data):
 
 def _journal_entries(ledger, source, today, units):
     """(entries, problems, journals read) of the journals (of units, when given), one journal at a time."""
-    problems, entries, read, shared = [], [], [], {}
+    problems, entries, read, shared = source.refused(), [], [], {}
     context = _context(ledger)
     for relative in source.journals():
         unit = PurePosixPath(relative).stem

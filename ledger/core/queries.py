@@ -85,6 +85,7 @@ def task_card(ledger, state, task_id):
                                                          "next", "reporter", "corrects")}
         record["actuals"] = dict(entry.actuals)
         record["clear"] = list(entry.clear)
+        record["resolves"] = list(entry.resolves)
         record["corrected_by"] = fixed.get(entry, [])
         records.append(record)
     section = next((s for s in ledger.sections if s.id == task.section), None)

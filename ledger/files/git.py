@@ -11,10 +11,11 @@ import subprocess
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from ledger.files.store import ACTIONS, CONFIG, PROGRESS, TASKS, UNITS
-from ledger.vocab import LedgerError
+from ledger.files.store import DATA, MAX_FILE, PROGRESS
+from ledger.vocab import LedgerError, Problem
 
 BLAME_HEADER = re.compile(rb"^([0-9a-f]{40,64}) \d+ (\d+)(?: \d+)?$")
+LINK, MODULE = "120000", "160000"  # git's modes of a symbolic link and of a submodule
 UNCOMMITTED = re.compile(r"^0+$")
 
 
@@ -84,12 +85,31 @@ class Repo:
         return self._empty[0]
 
     def default_base(self):
-        """(label, commit) to review against: the upstream branch, else the previous commit, else nothing."""
-        for rev in ("@{upstream}", "HEAD~1"):
-            if self.succeeds("rev-parse", "--verify", "-q", f"{rev}^{{commit}}"):
-                label = self.run("rev-parse", "--abbrev-ref", rev).decode().strip() if rev[0] == "@" else rev
-                return label, self.resolve(rev)
+        """(label, commit) to review against: the upstream branch when HEAD has commits it lacks (what is
+        about to be pushed); else where HEAD was before the last pull or merge (ORIG_HEAD: what it brought);
+        else the upstream branch; else the previous commit; else nothing."""
+        upstream, orig = self.commit_of("@{upstream}"), self.commit_of("ORIG_HEAD")
+        head = self.head()
+        if upstream and head and not self.is_ancestor(head, upstream):
+            return self._abbreviated("@{upstream}"), upstream
+        if orig and head and orig != head and self.is_ancestor(orig, head):
+            return "上次拉取或合并之前", orig
+        if upstream:
+            return self._abbreviated("@{upstream}"), upstream
+        if self.commit_of("HEAD~1"):
+            return "HEAD~1", self.commit_of("HEAD~1")
         return "仓库建立之初", self.empty_tree()
+
+    def commit_of(self, rev):
+        """The commit rev names, or None."""
+        code, out, _ = self.call("rev-parse", "--verify", "-q", f"{rev}^{{commit}}")
+        return out.decode().strip() if code == 0 else None
+
+    def is_ancestor(self, commit, descendant):
+        return self.succeeds("merge-base", "--is-ancestor", commit, descendant)
+
+    def _abbreviated(self, rev):
+        return self.run("rev-parse", "--abbrev-ref", rev).decode().strip()
 
     def fork_point(self, commit):
         """Where HEAD's history left commit's: what HEAD adds is reviewed, not what commit's side added."""
@@ -105,14 +125,72 @@ class Repo:
         untracked = self.run("ls-files", "-z", "--others", "--exclude-standard", "--")
         return sorted(set(_paths(diff)) | set(_paths(untracked)))
 
+    def staged_changes(self, base):
+        """Paths (relative to the ledger root) that differ between base and the index: what a commit would change."""
+        return _paths(self.run("diff", "--cached", "--name-only", "--no-renames", "--relative", "-z", base, "--"))
+
     def blob(self, commit, path):
         """The bytes of path (relative to the ledger root) in commit, or None where it did not exist."""
         code, out, _ = self.call("cat-file", "blob", f"{commit}:{self.in_repo(path)}")
         return out if code == 0 else None
 
+    def listing(self, commit=None):
+        """{path relative to the ledger root: (mode, object name)} of the ledger's files (under data/) in
+        commit, or in the index when commit is None. A path git holds unmerged (a conflict) is left out."""
+        args = ("ls-files", "-s", "-z") if commit is None else ("ls-tree", "-r", "-z", commit)
+        found = {}
+        for item in self.run(*args, "--", f"{DATA}/").split(b"\0"):
+            meta, _, path = item.partition(b"\t")
+            if not path:
+                continue
+            fields = meta.decode().split(" ")
+            mode, name, stage = fields if commit is None else (fields[0], fields[2], "0")  # ls-tree: mode type name
+            if stage == "0":
+                found[path.decode("utf-8", "surrogateescape")] = (mode, name)
+        return found
+
+    def ledger_files(self, commit=None, wanted=None):
+        """{path relative to the ledger root: bytes, or the Problem that keeps it from being read} of the
+        ledger's files in commit (None: the index), those in wanted only when given. A symbolic link or a
+        submodule is never followed: it would be one on every machine that checks the commit out."""
+        files, names = {}, {}
+        for relative, (mode, name) in self.listing(commit).items():
+            if wanted is not None and relative not in wanted:
+                continue
+            if mode == LINK:
+                files[relative] = Problem(relative, 0, "在 git 里是符号链接；台账文件必须是普通文件（符号链接在每个"
+                                                       "克隆里都会指向别处）；请换成普通文件")
+            elif mode == MODULE:
+                files[relative] = Problem(relative, 0, "在 git 里是子模块；台账文件必须是普通文件")
+            else:
+                names[relative] = name
+        files.update(self.blobs(names))
+        return files
+
+    def blobs(self, names):
+        """{key: bytes, or a Problem when the object is larger than a ledger file may be} for names
+        ({key: object name}), read through one `git cat-file --batch`."""
+        if not names:
+            return {}
+        asked = "".join(f"{name}\n" for name in names.values()).encode()
+        sizes = self.run("cat-file", "--batch-check=%(objectname) %(objectsize)", stdin=asked).split()
+        size = dict(zip(sizes[0::2], map(int, sizes[1::2])))
+        small = [name for name in names.values() if size.get(name.encode(), 0) <= MAX_FILE]
+        out = self.run("cat-file", "--batch", stdin="".join(f"{name}\n" for name in small).encode())
+        data, at = {}, 0
+        for name in small:
+            header_end = out.index(b"\n", at)
+            length = int(out[at:header_end].rsplit(b" ", 1)[1])
+            data[name] = out[header_end + 1:header_end + 1 + length]
+            at = header_end + 1 + length + 1
+        too_big = f"太大（上限 {MAX_FILE >> 20} MB）；一个台账文件不该这么大，请检查它是不是误放的"
+        return {key: data[name] if name in data else Problem(key, 0, too_big) for key, name in names.items()}
+
     def blame(self, path):
-        """{line: Commit, or None where the line is not committed} for the working-tree file path."""
-        code, out, _ = self.call("blame", "--porcelain", "--", path) if self.head() else (1, b"", b"")
+        """{line: Commit, or None where the line is not committed} for the working-tree file path; a line
+        that differs from the committed one only in white space (a CRLF re-save) keeps its commit."""
+        # -w: a journal re-saved with other line ends (CRLF) keeps the commits that wrote its lines
+        code, out, _ = self.call("blame", "-w", "--porcelain", "--", path) if self.head() else (1, b"", b"")
         if code:
             return {}  # a file git does not track yet: none of its lines is committed
         fields, lines, sha = {}, {}, None
@@ -192,18 +270,6 @@ def _paths(out):
 def _commit(sha, fields):
     return Commit(sha, fields.get("author", ""), fields.get("author-mail", "").strip("<>"),
                   int(fields.get("author-time", 0)), fields.get("author-tz", "+0000"), fields.get("summary", ""))
-
-
-def journals_to_validate(root, rev):
-    """The journals (relative paths) changed since rev, or None when everything must be validated:
-    the task list, the unit registry or the config changed, or the repository has no commits yet."""
-    repo = Repo(root)
-    if repo.head() is None and rev == "HEAD":
-        return None
-    changed = repo.changed(repo.resolve(rev))
-    if {TASKS, UNITS, CONFIG, ACTIONS} & set(changed):  # the office's actions name problems of any journal
-        return None
-    return [path for path in changed if is_journal(path) and (root / path).exists()]
 
 
 def is_journal(path):

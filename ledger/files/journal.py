@@ -7,7 +7,7 @@ import os
 import re
 import stat
 
-from ledger.files.store import PROGRESS, validate_bytes
+from ledger.files.store import PROGRESS, progress_problem, validate_bytes
 from ledger.vocab import LedgerError
 
 
@@ -147,6 +147,9 @@ def extend(path, compose, header, kind="journal", relative=None):
     untouched, when the append is refused or cannot be written. relative: as in append.
     """
     relative = relative or f"{PROGRESS}/{path.name}"
+    linked = progress_problem(path.parents[relative.count("/")])  # a linked data/ would take the entry anywhere
+    if linked:
+        raise LedgerError(f"{relative}: 无法写入：{linked.message}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with locked(path):

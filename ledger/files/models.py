@@ -62,10 +62,37 @@ def _whole(value):
     return int(value) if value.is_integer() else value
 
 
+# a unit's journal is <name>.yaml on every clerk's machine, Windows included, and a line of CODEOWNERS
+WINDOWS_RESERVED = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])(\..*)?", re.I)
+NOT_IN_NAMES = re.compile(r'[<>:"|?*\t\n\r]')
+
+
 def _file_name(value):
+    bad = NOT_IN_NAMES.search(value)
+    if bad:  # a line break shown as \n: the message stays one line, and a CODEOWNERS rule cannot be smuggled in
+        shown = {"value": _escaped(value), "mark": _escaped(bad.group())}
+        raise PydanticCustomError("ledger", "单位名“{value}”含有“{mark}”，不能用作日志文件名（Windows 的文件名不能有"
+                                  " < > : \" | ? * 和换行、Tab）；请改用单位全称", shown)
     if any(mark in value for mark in ("/", "\\", "..")) or value.startswith("."):
         raise PydanticCustomError("ledger", "单位名“{value}”含有 /、\\ 或 ..，不能用作日志文件名；请改用单位全称",
                                   {"value": value})
+    if WINDOWS_RESERVED.fullmatch(value):
+        raise PydanticCustomError("ledger", "单位名“{value}”是 Windows 的保留设备名，不能用作日志文件名；请改用单位全称",
+                                  {"value": value})
+    if value != value.strip() or value.endswith("."):
+        raise PydanticCustomError("ledger", "单位名“{value}”以空格或“.”开头或结尾（Windows 会悄悄去掉结尾的空格和“.”），"
+                                  "不能用作日志文件名；请删去它们", {"value": value})
+    return value
+
+
+def _escaped(text):
+    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _account(value):
+    if re.search(r"\s", value):
+        raise PydanticCustomError("ledger", "账号“{value}”不能含空格或换行；应为托管平台或 gitolite 的用户名，"
+                                  "如 shuili-zhang", {"value": value})
     return value
 
 
@@ -82,6 +109,8 @@ Text = Annotated[str, BeforeValidator(_text)]
 ProblemId = Annotated[str, BeforeValidator(_problem_id)]
 # a unit's name is its journal's file name, so it must stay one plain name inside data/progress/
 UnitName = Annotated[Text, AfterValidator(_file_name)]
+# the name a hosting layer gives a pusher (gitolite's GL_USER, GitLab's GL_USERNAME, Gitea's GITEA_PUSHER_NAME)
+Account = Annotated[Text, AfterValidator(_account)]
 # a whole number stays whole (60, not 60.0): what is shown and exported is what was written
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False), AfterValidator(_whole)]
 
@@ -137,6 +166,7 @@ class Unit(_Model):
     name: UnitName
     aliases: list[Text] = []
     reviewers: list[Text] = []
+    accounts: list[Account] = []
 
 
 class UnitsFile(_Model):
@@ -182,6 +212,7 @@ class Entry(_Model):
     reporter: Optional[Text] = None
 
 
+
 class Action(_Model):
     """One step the office takes on a problem (data/problems.yaml): assign it, close it, reopen it."""
 
@@ -195,7 +226,8 @@ class Action(_Model):
 
 
 FIELD_NAMES = {**ACTION_FIELDS, **ENTRY_FIELDS, "lead_units": "牵头单位", "support_units": "参与单位", "due": "完成时限",
-               "targets": "指标", "name": "名称", "aliases": "简称", "reviewers": "审核人"}
+               "targets": "指标", "name": "名称", "aliases": "简称", "reviewers": "审核人",
+               "accounts": "推送账号"}
 
 
 def _locate(value, loc, line=0):

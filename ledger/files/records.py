@@ -54,6 +54,7 @@ class Unit(NamedTuple):
     name: str
     aliases: tuple
     reviewers: tuple
+    accounts: tuple  # who may push the unit's journal to a central repository made by `ledger hub init`
     line: int
     lines: dict
 
@@ -147,4 +148,5 @@ def task(row):
 
 
 def unit(row):
-    return Unit(**{**row, "aliases": tuple(row["aliases"]), "reviewers": tuple(row["reviewers"])})
+    return Unit(**{**row, "aliases": tuple(row["aliases"]), "reviewers": tuple(row["reviewers"]),
+                   "accounts": tuple(row["accounts"])})

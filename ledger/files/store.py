@@ -1,4 +1,5 @@
-"""Where a ledger lives and how its files are read: whole, from regular files only, through a cache."""
+"""Where a ledger lives and how its files are read: whole, from regular files only, through a cache kept
+outside the ledger (nothing in a clone is trusted as a cache: anyone could have pushed it)."""
 
 import contextlib
 import gc
@@ -21,7 +22,6 @@ UNITS = f"{DATA}/units.yaml"
 CONFIG = f"{DATA}/config.yaml"
 PROGRESS = f"{DATA}/progress"
 ACTIONS = f"{DATA}/problems.yaml"  # the office's actions on the problems units raise: append-only, like a journal
-CACHE = ".ledger-cache"
 MAX_FILE = 64 << 20  # bytes: the largest journal of a province-sized ledger is a few MB
 
 
@@ -41,9 +41,10 @@ def find_root(given):
 
 
 def journal_files(root):
-    """The journal-like files in data/progress/, by name: hidden files (locks, temporaries) left out."""
+    """The journal-like files in data/progress/, by name: hidden files (locks, temporaries) left out; none
+    when data/ or data/progress/ is a symbolic link (progress_problem says so)."""
     folder = root / PROGRESS
-    if not folder.is_dir():
+    if progress_problem(root) or not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
 
@@ -52,14 +53,49 @@ def journal_path(root, unit):
     return root / PROGRESS / f"{unit}.yaml"
 
 
+def linked_folder(root, relative):
+    """The first folder on the way from root to the file relative (data, data/progress) that is a symbolic
+    link, or None: a linked data/progress/ would have journals read from, and written to, anywhere."""
+    parts = relative.split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        folder = "/".join(parts[:depth])
+        if (root / folder).is_symlink():
+            return folder
+    return None
+
+
+def progress_problem(root):
+    """The Problem with data/progress/ when it, or data/, is a symbolic link; else None."""
+    folder = linked_folder(root, f"{PROGRESS}/")
+    return _linked(folder) if folder else None
+
+
+def _linked(folder):
+    return Problem(folder, 0, f"{folder}/ 是符号链接；台账的 data/ 和 data/progress/ 必须是普通目录，"
+                              "不能指向别处（它可能来自别人的推送）；请把它换成普通目录")
+
+
+def _outside(root, path):
+    """Whether path, its links followed, leads out of the ledger's root folder."""
+    inside = os.path.realpath(root)
+    return os.path.commonpath([inside, os.path.realpath(path)]) != inside
+
+
 def read_bytes(root, relative, follow=False):
     """(bytes, None) of a regular file under root, or (None, Problem) saying why it is not read; (None, None)
     when there is none.
 
     A device, a FIFO or a huge file in a clone came from someone's push as easily as a journal did: none is
     read (a FIFO would hang, /dev/zero would fill memory). A symbolic link is followed only when follow
-    is set (the task list, registry and config may be shared that way), and only to a regular file."""
+    is set (the task list, registry and config may be shared that way), and only to a regular file inside
+    the ledger; no folder on the way (data/, data/progress/) may be a link."""
+    folder = linked_folder(root, relative)
+    if folder:
+        return None, _linked(folder)
     path = root / relative
+    if follow and path.is_symlink() and _outside(root, path):
+        return None, Problem(relative, 0, "是指向台账目录之外的符号链接，不读取；请把它换成普通文件，"
+                                          "或让它指向台账目录里的文件")
     try:
         status = path.stat() if follow else path.lstat()
     except FileNotFoundError:
@@ -120,13 +156,33 @@ def code_version():
     return _VERSION[0]
 
 
+def cache_folder(root):
+    """Where the cache of the ledger at root lives: the user's cache folder ($XDG_CACHE_HOME, else
+    ~/.cache; %LOCALAPPDATA% on Windows), ledger/, then a digest of the ledger's absolute path. None when
+    there is no such folder (no home).
+
+    Never inside the ledger: a cache file in a clone could have come from anyone's push, and would be
+    believed over the journal it stands for."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG spec: a relative path is to be ignored
+        base = os.environ.get("LOCALAPPDATA", "") if os.name == "nt" else ""
+        if not base:
+            try:
+                base = os.path.join(Path.home(), ".cache")
+            except RuntimeError:
+                return None
+    return Path(base) / "ledger" / digest(os.path.abspath(root).encode(), 12)
+
+
 def cached(root, relative, data, context, compute):
     """compute(), or what it returned before for the same bytes of relative in the same context.
 
     The key is the code version, the path, the size and digest of data, and context (a text naming what
-    else the result depends on). compute returns (value, problems); both go to the cache as JSON."""
+    else the result depends on). compute returns (value, problems); both go to the cache as JSON, in
+    cache_folder(root)."""
     key = [code_version(), relative, len(data), digest(data), context]
-    cache_file = root / CACHE / (digest(relative.encode(), 10) + ".json") if root is not None else None
+    folder = cache_folder(root) if root is not None else None
+    cache_file = folder / (digest(relative.encode(), 10) + ".json") if folder else None
     found = _cache_get(cache_file, key) if cache_file else None
     if found is not None:
         return found
@@ -154,7 +210,7 @@ def _cache_get(cache_file, key):
     then the body: one from another version of ledger, for other bytes, truncated or altered (its body
     no longer matches the digest) is never used, only rebuilt."""
     with collector_paused():
-        data, problem = read_bytes(cache_file.parent.parent, f"{CACHE}/{cache_file.name}")
+        data, _ = read_bytes(cache_file.parent, cache_file.name)
         if data is None:
             return None
         head, _, body = data.partition(b"\n")
@@ -171,21 +227,15 @@ def _cache_put(cache_file, key, value, problems):
     body = json.dumps({"value": value, "problems": [list(p) for p in problems]},
                       ensure_ascii=False, separators=(",", ":")).encode()
     head = json.dumps([*key, digest(body)], ensure_ascii=False).encode()
-    folder = cache_file.parent
     try:
-        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-            return  # a cache folder that is not ours to write into
-        folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("*\n", encoding="utf-8")
+        cache_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # replaced whole and never fsynced: a cache file lost or torn in a crash fails its digest
         temporary = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
         with open(temporary, "wb", opener=_exclusive) as out:
             out.write(head + b"\n" + body)
         os.replace(temporary, cache_file)
     except OSError:
-        pass  # a read-only ledger still works, only without the cache
+        pass  # a cache folder that cannot be written: ledger works without the cache
 
 
 def _exclusive(path, flags):
