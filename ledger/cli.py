@@ -1,6 +1,7 @@
 """The `ledger` command line: options in, core calls, rendered output out."""
 
 import datetime as dt
+import io
 import os
 import re
 import shutil
@@ -9,10 +10,17 @@ from typing import List, Optional
 
 import typer
 
+from ledger.shell import Group
+from ledger.shell import complete_formats as _complete_formats
+from ledger.shell import complete_lights as _complete_lights
+from ledger.shell import complete_statuses as _complete_statuses
+from ledger.shell import complete_tasks as _complete_tasks
+from ledger.shell import complete_units as _complete_units
 from ledger.vocab import ERROR, FORMATS_HELP, LIGHT_NAMES, STATUSES, LedgerError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  rich_markup_mode=None, help="工作台账：任务清单、进展日志、序时进度与红黄绿灯。")
+app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 240, "max_content_width": 240},
+                  help="工作台账：任务清单、进展日志、序时进度与红黄绿灯。")
 ROOT = {"given": None}
 
 
@@ -22,21 +30,46 @@ def _format(value):
     return check_format(value)
 
 
-AsOf = typer.Option(None, "--as-of", help="按哪一天计算（YYYY-MM-DD），默认今天")
+AsOf = typer.Option(None, "--as-of", metavar="日期", help="按哪一天计算（YYYY-MM-DD），默认今天")
 # the output options every listing command shares: checked here, once, before the command runs
-Format = typer.Option("table", "--format", "-f", help=FORMATS_HELP, callback=_format)
-UnitOption = typer.Option(None, "--unit", "-u", help="单位全称或简称")
+Format = typer.Option("table", "--format", "-f", metavar="格式", help=FORMATS_HELP, callback=_format,
+                      autocompletion=_complete_formats)
+UnitOption = typer.Option(None, "--unit", "-u", metavar="单位", help="单位全称或简称", autocompletion=_complete_units)
 MACHINE = ("json", "csv")
 
 
-@app.callback()
-def _options(root: Optional[str] = typer.Option(None, "--root", help="台账目录（含 data/），也可用环境变量 LEDGER_ROOT"),
-             version: bool = typer.Option(False, "--version", help="显示版本")):
-    ROOT["given"] = root
-    if version:
+def _version(shown):
+    if shown:
         from ledger import __version__  # noqa: PLC0415
         print(f"ledger {__version__}")
         raise typer.Exit()
+
+
+def _show_completion(shown):
+    if shown:
+        from ledger import shell  # noqa: PLC0415
+        print(shell.completion())
+        raise typer.Exit()
+
+
+def _install_completion(asked):
+    if asked:
+        from ledger import shell  # noqa: PLC0415
+        print(shell.completion(install=True))
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(root: Optional[str] = typer.Option(None, "--root", metavar="目录",
+                                                help="台账目录（含 data/），也可用环境变量 LEDGER_ROOT；可写在命令名前后"),
+             version: bool = typer.Option(False, "--version", "-V", is_eager=True, callback=_version, help="显示版本"),
+             install_completion: bool = typer.Option(False, "--install-completion", is_eager=True,
+                                                     callback=_install_completion,
+                                                     help="为当前的 shell 安装命令补全（bash、zsh、fish；"
+                                                          "环境变量 LEDGER_SHELL 可指明）"),
+             show_completion: bool = typer.Option(False, "--show-completion", is_eager=True, callback=_show_completion,
+                                                  help="显示当前 shell 的补全脚本，可复制或自行安装")):
+    ROOT["given"] = root
 
 
 def _date(text, option):
@@ -73,6 +106,24 @@ def _load(units=None):
     return ledger
 
 
+NO_PLAN = "还没有导入计划：ledger import 计划文件（.txt、.html 或 .docx）；见 ledger import --help"
+
+
+def _empty(ledger, fmt="table"):
+    """True, having said how to begin, when the ledger has no tasks yet (a fresh `ledger init`) and the
+    output is for people; machine formats get their empty document as usual."""
+    if ledger.tasks or fmt in MACHINE:
+        return False
+    print(NO_PLAN)
+    return True
+
+
+def _one_table(fmt, command, what):
+    """A usage error for csv where the output is not one table (json is one document for every command)."""
+    if fmt == "csv":
+        raise LedgerError(f"{command} 的输出是{what}，不是一张表，写不成一个 csv；供程序读取请用 --format json", usage=True)
+
+
 def _narrowed(base, task_ids):
     """base with the journals of the units that report on these tasks read: all a listing of them needs."""
     from ledger.core.load import with_journals  # noqa: PLC0415
@@ -85,11 +136,34 @@ def _screen():
 
     if sys.stdout.isatty():
         return Screen(shutil.get_terminal_size().columns, True)
-    return Screen(int(os.environ.get("COLUMNS", 0) or 160), False)
+    return Screen(_piped_width(), False)
+
+
+def _piped_width():
+    """Columns for output into a pipe or file: COLUMNS if set, else the terminal the person sits at
+    (`ledger status | less`), else 160."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns):
+        return int(columns)
+    for stream in (sys.stderr, sys.stdin):
+        try:
+            if stream.isatty():
+                return os.get_terminal_size(stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            continue
+    return 160
+
+
+class PipeClosed(Exception):
+    """The reader of stdout (head, a pager) has closed it: a normal end. Not an OSError, which typer would
+    turn into exit code 1."""
 
 
 def _out(text):
-    sys.stdout.write(text)
+    try:
+        sys.stdout.write(text)
+    except BrokenPipeError:
+        raise PipeClosed from None
 
 
 def _warn(ledger, state=None, fmt=None):
@@ -121,34 +195,42 @@ def _task(ledger, number):
 
 @app.command()
 def status(unit: Optional[str] = UnitOption,
-           section: Optional[str] = typer.Option(None, "--section", "-s", help="部分序号，如 3 或 三"),
-           light: Optional[str] = typer.Option(None, "--light", "-l", help=f"只看某种灯：{'、'.join(LIGHT_NAMES)}"),
+           section: Optional[str] = typer.Option(None, "--section", "-s", metavar="部分", help="部分序号，如 3 或 三"),
+           light: List[str] = typer.Option([], "--light", "-l", metavar="灯", autocompletion=_complete_lights,
+                                           help=f"只看这些灯：{'、'.join(LIGHT_NAMES)}，或 逾期；可写多次或用逗号分隔"),
+           since: Optional[str] = typer.Option(None, "--since", metavar="日期",
+                                               help="只看这一天（YYYY-MM-DD）以来有新报送（按条目日期）的任务"),
            as_of: Optional[str] = AsOf, fmt: str = Format):
     """各项任务的状态、进度与序时进度、红黄绿灯。"""
     from ledger.core import queries, state  # noqa: PLC0415
     from ledger.output import views  # noqa: PLC0415
 
-    if light and light not in LIGHT_NAMES:
-        raise LedgerError(f"未知的灯“{light}”；应为 {'、'.join(LIGHT_NAMES)} 之一", usage=True)
+    lights = queries.check_lights(light)
     day = _as_of(as_of)
+    start = _date(since, "--since").isoformat() if since else None
     if unit:
         base = _load(units=())
         name = _unit(base, unit)
         ledger = _narrowed(base, queries.tasks_of(base, name))
     else:
         ledger, name = _load(), None
+    if _empty(ledger, fmt):
+        return
     number = queries.resolve_section(ledger, section) if section else None
     now = state.state(ledger, day)
-    _out(views.status(ledger.plan, now, queries.select(now, name, number, light), fmt, _screen(), name))
+    ids = {e.task for e in queries.reported_between(ledger, start, day.isoformat())} if start else None
+    _out(views.status(ledger.plan, now, queries.select(now, name, number, lights, ids), fmt, _screen(), name, start))
     _warn(ledger, now, fmt)
 
 
 @app.command()
-def show(task: int = typer.Argument(..., help="任务序号"), as_of: Optional[str] = AsOf, fmt: str = Format):
+def show(task: int = typer.Argument(..., metavar="序号", help="任务序号", autocompletion=_complete_tasks),
+         as_of: Optional[str] = AsOf, fmt: str = Format):
     """一项任务的卡片：全文、单位、指标及最新完成值、各单位全部进展记录（更正标明更正的是哪一条）。"""
     from ledger.core import queries, state  # noqa: PLC0415
     from ledger.output import views  # noqa: PLC0415
 
+    _one_table(fmt, "show", "一张任务卡片加指标表和进展记录表")
     day = _as_of(as_of)
     base = _load(units=())
     ledger = _narrowed(base, [_task(base, task)])
@@ -158,21 +240,30 @@ def show(task: int = typer.Argument(..., help="任务序号"), as_of: Optional[s
 
 
 @app.command()
-def update(task: int = typer.Argument(..., help="任务序号"),
-           note: str = typer.Option(..., "--note", "-n", help="进展：做了什么"),
-           status: Optional[str] = typer.Option(None, "--status", help=f"状态：{'、'.join(STATUSES)}；不写则沿用上次的"
-                                                "（进度 100 时为已完成）"),
-           percent: Optional[float] = typer.Option(None, "--percent", "-p", help="进度百分比 0–100；不写则沿用上次的"),
-           problem: Optional[str] = typer.Option(None, "--problem", help="存在问题；写 \"\" 清除上次报的问题"),
-           next_steps: Optional[str] = typer.Option(None, "--next", help="下步计划；写 \"\" 清除上次报的计划"),
-           metric: List[str] = typer.Option([], "--metric", "-m", help="指标完成值：名称=数值（名称也可写指标序号）；可多次"),
+def update(task: int = typer.Argument(..., metavar="序号", help="任务序号", autocompletion=_complete_tasks),
+           note: Optional[str] = typer.Option(None, "--note", "-n", metavar="文字",
+                                              help="进展：做了什么；在终端里不写则逐项询问"),
+           status: Optional[str] = typer.Option(None, "--status", metavar="状态", autocompletion=_complete_statuses,
+                                                help=f"状态：{'、'.join(STATUSES)}；不写则沿用上次的（进度 100 时为已完成）"),
+           percent: Optional[str] = typer.Option(None, "--percent", "-p", metavar="进度",
+                                                 help="进度百分比 0–100（50 或 50%）；不写则沿用上次的"),
+           problem: Optional[str] = typer.Option(None, "--problem", metavar="文字", help="存在问题；写 \"\" 清除上次报的问题"),
+           next_steps: Optional[str] = typer.Option(None, "--next", metavar="文字", help="下步计划；写 \"\" 清除上次报的计划"),
+           metric: List[str] = typer.Option([], "--metric", "-m", metavar="指标=数值",
+                                            help="指标完成值：名称（或序号、名称中唯一的一段）=数值，不带单位；可多次"),
            unit: Optional[str] = UnitOption,
-           date: Optional[str] = typer.Option(None, "--date", help="报送日期 YYYY-MM-DD，默认今天；可以补报以前的日期"),
-           reporter: Optional[str] = typer.Option(None, "--reporter", help="报送人；默认取环境变量 LEDGER_REPORTER"),
-           corrects: Optional[str] = typer.Option(None, "--corrects", help="这条是更正：被更正条目的日期 YYYY-MM-DD"),
-           resolves: List[str] = typer.Option([], "--resolves", help="本任务的这个问题已解决（问题编号，如 P25-0821）；可多次"),
+           date: Optional[str] = typer.Option(None, "--date", metavar="日期",
+                                              help="报送日期 YYYY-MM-DD，默认今天；可以补报以前的日期"),
+           reporter: Optional[str] = typer.Option(None, "--reporter", metavar="姓名",
+                                                  help="报送人；默认取环境变量 LEDGER_REPORTER，其次台账所在 git 仓库的 user.name"),
+           corrects: Optional[str] = typer.Option(None, "--corrects", metavar="日期",
+                                                  help="这条是更正：被更正条目的日期 YYYY-MM-DD"),
+           resolves: List[str] = typer.Option([], "--resolves", metavar="问题编号",
+                                              help="本任务的这个问题已解决（问题编号，如 P25-0821）；可多次"),
+           force: bool = typer.Option(False, "--force", help="日志里已有同一天、同一任务、同样进展的条目时仍然追加"),
            commit: bool = typer.Option(False, "--commit", help="追加后用 git 只提交这一个日志，提交说明按统一格式")):
-    """向本单位的进展日志追加一条经过校验的进展（只追加，不改动已有内容），并说明这项任务现在的灯。"""
+    """向本单位的进展日志追加一条经过校验的进展（只追加，不改动已有内容），并说明这项任务现在的灯。
+    在终端里不写 --note 时，显示上一条进展并逐项询问。"""
     from ledger.core import update as updates  # noqa: PLC0415
     from ledger.output import issues as shown_issues  # noqa: PLC0415
     from ledger.output import views  # noqa: PLC0415
@@ -182,25 +273,64 @@ def update(task: int = typer.Argument(..., help="任务序号"),
     today = _today()
     day = _date(date, "--date") if date else today
     fields = {"status": status, "percent": percent, "progress": note, "problems": problem, "next": next_steps,
-              "metric": metric, "reporter": reporter or os.environ.get("LEDGER_REPORTER"),
+              "metric": metric, "reporter": reporter or os.environ.get("LEDGER_REPORTER") or _git_user(ledger.root),
               "corrects": _date(corrects, "--corrects").isoformat() if corrects else None, "resolves": resolves}
-    done = updates.record(ledger, task, name, day, fields, today, dated=bool(date), commit=commit)
+    if note is None:
+        fields = _asked(ledger, task, name, day, fields)
+    done = updates.record(ledger, task, name, day, fields, today, dated=bool(date), commit=commit, force=force)
     _out(views.appended(done))
     _out(shown_issues.steps_taken(done.issues))
     if done.commit_error:
         raise LedgerError(done.commit_error)
 
 
+def _git_user(root):
+    """git config user.name, when the ledger is in a git repository (its clerks commit to it); else None."""
+    from ledger.files import git  # noqa: PLC0415
+
+    try:
+        inside = git.call(root, "rev-parse", "--is-inside-work-tree")[0] == 0
+        code, out, _ = git.call(root, "config", "user.name") if inside else (1, b"", b"")
+    except LedgerError:  # no git program
+        return None
+    name = out.decode("utf-8", "replace").strip() if code == 0 else ""
+    return name or None
+
+
+def _asked(ledger, task, unit, day, fields):
+    """The fields of an update asked for one by one at a terminal; a usage error without one."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise LedgerError("用法错误：缺少选项 --note（进展：做了什么）；在终端里不写 --note 时逐项询问\n"
+                          "运行 ledger update --help 查看用法。", usage=True)
+    from ledger import ask  # noqa: PLC0415
+    from ledger.core.update import only_responsible  # noqa: PLC0415
+
+    unit = unit or only_responsible(ledger, ledger.tasks[_task(ledger, task)])  # said before asking, not after
+    try:
+        import readline  # noqa: F401, PLC0415 - line editing for input(), where the system has it
+    except ImportError:  # pragma: no cover - Windows
+        pass
+    return ask.update_fields(_narrowed(ledger, [task]), task, unit, day, fields)
+
+
 @app.command()
-def overdue(as_of: Optional[str] = AsOf, fmt: str = Format):
+def overdue(as_of: Optional[str] = AsOf, fmt: str = Format,
+            fail_on: List[str] = typer.Option([], "--fail-on", metavar="灯", autocompletion=_complete_lights,
+                                              help="有这些灯（红、黄，或 逾期）的任务时退出码为 1，供脚本使用；可写多次或用逗号分隔")):
     """红灯、黄灯任务（按牵头单位分组），以及本周期未按时报送的单位。"""
     from ledger.core import queries, state  # noqa: PLC0415
     from ledger.output import views  # noqa: PLC0415
 
+    _one_table(fmt, "overdue", "两张表（落后和逾期的任务、未按时报送的单位）")
+    failing = queries.check_lights(fail_on, "--fail-on")
     ledger, day = _load(), _as_of(as_of)
     now = state.state(ledger, day)
     _out(views.overdue(ledger.plan, now, queries.lagging(ledger, now), queries.stale_units(now), fmt, _screen()))
     _warn(ledger, now, fmt)
+    found = queries.select(now, lights=failing) if failing else ()
+    if found:
+        print(f"有 {len(found)} 项任务是 {'、'.join(failing)}（--fail-on），退出码 1", file=sys.stderr)
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -210,28 +340,48 @@ def units(as_of: Optional[str] = AsOf, fmt: str = Format):
     from ledger.output import views  # noqa: PLC0415
 
     ledger, day = _load(), _as_of(as_of)
+    if _empty(ledger, fmt):
+        return
     now = state.state(ledger, day)
     _out(views.unit_list(ledger.plan, now, fmt, _screen()))
     _warn(ledger, now, fmt)
 
 
-OUTPUT_HELP = "写入这个文件（先写临时文件再原子替换）"
+OUTPUT_HELP = "写入这个文件（先写临时文件再原子替换；符号链接写到它指向的文件）；- 表示标准输出"
 
 
 def _save(output, data):
-    """Writes data to the file output names, atomically; an unwritable path is a usage error."""
+    """Writes data to the file output names (stdout for -); an unwritable path is a usage error."""
     from pathlib import Path  # noqa: PLC0415
 
-    from ledger.files.journal import atomic_write  # noqa: PLC0415
+    from ledger.files.journal import write_out  # noqa: PLC0415
+    from ledger.vocab import os_reason  # noqa: PLC0415
 
+    if output == "-":
+        _out_bytes(data)
+        return
     try:
-        atomic_write(Path(output), data)
+        write_out(Path(output), data)
+    except BrokenPipeError:  # -o /dev/stdout into a pipe whose reader has what it wanted
+        raise PipeClosed from None
     except OSError as error:
         import errno  # noqa: PLC0415
 
-        why = {errno.ENOENT: "所在目录不存在", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
-               errno.EISDIR: "这是一个目录"}.get(error.errno, error.strerror or str(error))
+        why = "所在目录不存在" if error.errno == errno.ENOENT else os_reason(error)
         raise LedgerError(f"无法写入“{output}”：{why}；请换一个可写的文件路径", usage=True) from None
+
+
+def _out_bytes(data):
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a stream of text (tests capture stdout so)
+        _out(data.decode("utf-8"))
+        return
+    try:
+        sys.stdout.flush()
+        buffer.write(data)
+        buffer.flush()
+    except BrokenPipeError:
+        raise PipeClosed from None
 
 
 def _report_format(fmt, output, formats):
@@ -248,23 +398,28 @@ def _report_format(fmt, output, formats):
         known = "、".join(s for suffixes in formats.values() for s in suffixes)
         raise LedgerError(f"不认识 -o 的扩展名 {suffix}；请用 {known} 之一，或用 --format 指定格式", usage=True)
     fmt = fmt or by_suffix or "markdown"
-    if fmt == "docx" and not output:
+    if fmt == "docx" and (not output or output == "-" and sys.stdout.isatty()):
         raise LedgerError("Word 通报（docx）要写入文件：请加 -o 调度通报.docx", usage=True)
     return fmt
 
 
 @app.command()
 def report(as_of: Optional[str] = AsOf,
-           fmt: Optional[str] = typer.Option(None, "--format", "-f", help="通报格式：markdown（默认）、html、text、"
+           fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="格式", help="通报格式：markdown（默认）、html、text、"
                                              "docx（Word 公文样式）；默认按 -o 的扩展名"),
-           output: Optional[str] = typer.Option(None, "--output", "-o", help=OUTPUT_HELP + "；默认输出到屏幕")):
-    """调度通报：总体情况，分部分、分牵头单位推进情况，落后和逾期任务，未按时报送的单位，数值指标。"""
+           output: Optional[str] = typer.Option(None, "--output", "-o", metavar="文件", help=OUTPUT_HELP + "；默认输出到屏幕"),
+           since: Optional[str] = typer.Option(None, "--since", metavar="日期",
+                                               help="“本期新报送”从哪一天算起（YYYY-MM-DD）；默认本报送周期的第一天")):
+    """调度通报：总体情况，分部分、分牵头单位推进情况，落后和逾期任务，未按时报送的单位，数值指标，本期新报送。"""
     from ledger.core import bulletin, state  # noqa: PLC0415
     from ledger.output import report as writer  # noqa: PLC0415
 
     fmt = _report_format(fmt, output, writer.FORMATS)
     ledger, day = _load(), _as_of(as_of)
-    content = bulletin.bulletin(ledger, state.state(ledger, day))
+    if not ledger.tasks:
+        raise LedgerError(NO_PLAN)
+    start = _date(since, "--since").isoformat() if since else None
+    content = bulletin.bulletin(ledger, state.state(ledger, day), start)
     if fmt == "docx":
         from ledger.output import word  # noqa: PLC0415
 
@@ -273,7 +428,8 @@ def report(as_of: Optional[str] = AsOf,
         data = writer.write(content, fmt).encode("utf-8")
     if output:
         _save(output, data)
-        print(f"已写入 {output}：截至 {day} 的调度通报（{fmt}）")
+        if output != "-":
+            print(f"已写入 {output}：截至 {day} 的调度通报（{fmt}）")
     else:
         _out(data.decode("utf-8"))
     _warn(ledger)
@@ -287,14 +443,19 @@ def export(output: str = typer.Option(..., "--output", "-o", help=OUTPUT_HELP),
     from ledger.core import state  # noqa: PLC0415
     from ledger.output import export as exporter  # noqa: PLC0415
 
+    if output == "-" and not fmt:
+        raise LedgerError(f"输出到标准输出（-o -）时请用 --format 指定格式：{'、'.join(exporter.FORMATS)}", usage=True)
     fmt = fmt or output.rsplit(".", 1)[-1].lower()
+    if output == "-" and fmt == "xlsx" and sys.stdout.isatty():
+        raise LedgerError("xlsx 是二进制文件，不能显示在终端上；请用 -o 文件名，或把标准输出重定向到文件", usage=True)
     if fmt not in exporter.FORMATS:
         raise LedgerError(f"未知的导出格式“{fmt}”；请用 --format 指定：{'、'.join(exporter.FORMATS)}", usage=True)
     ledger, day = _load(), _as_of(as_of)
     now = state.state(ledger, day)
     content = exporter.sheets(ledger, now, _unit(ledger, unit))
     _save(output, exporter.write(content, fmt))
-    print(f"已写入 {output}：{len(content['tasks'])} 项任务，{len(content['units'])} 个单位（截至 {day}）")
+    if output != "-":
+        print(f"已写入 {output}：{len(content['tasks'])} 项任务，{len(content['units'])} 个单位（截至 {day}）")
     _warn(ledger, now, "json")
 
 
@@ -302,13 +463,17 @@ def export(output: str = typer.Option(..., "--output", "-o", help=OUTPUT_HELP),
 
 @app.command()
 def problems(open_only: bool = typer.Option(False, "--open", help="只看未解决的（待协调、协调中）"),
-             unit: Optional[str] = UnitOption, task: Optional[int] = typer.Option(None, "--task", "-t", help="任务序号"),
+             unit: Optional[str] = UnitOption,
+             task: Optional[int] = typer.Option(None, "--task", "-t", metavar="序号", help="任务序号",
+                                                autocompletion=_complete_tasks),
              as_of: Optional[str] = AsOf, fmt: str = Format):
     """问题清单：各单位在进展里报的问题，编号、状态（待协调、协调中、已解决、已反馈）、协调单位、历时、办结时限；逾期的标出。"""
     from ledger.core import issues  # noqa: PLC0415
     from ledger.output import issues as shown  # noqa: PLC0415
 
     ledger, day = _load(), _as_of(as_of)
+    if _empty(ledger, fmt):
+        return
     if task is not None:
         _task(ledger, task)
     name = _unit(ledger, unit)
@@ -320,16 +485,17 @@ def problems(open_only: bool = typer.Option(False, "--open", help="只看未解�
 
 @app.command()
 def problem(number: str = typer.Argument(..., metavar="编号", help="问题编号，如 P25-0821（见 ledger problems）"),
-            assign: Optional[str] = typer.Option(None, "--assign", help="交办：协调单位（全称或简称），须同时写 --due"),
-            due: Optional[str] = typer.Option(None, "--due", help="交办的办结时限 YYYY-MM-DD"),
+            assign: Optional[str] = typer.Option(None, "--assign", metavar="单位", autocompletion=_complete_units,
+                                                 help="交办：协调单位（全称或简称），须同时写 --due"),
+            due: Optional[str] = typer.Option(None, "--due", metavar="日期", help="交办的办结时限 YYYY-MM-DD"),
             close: bool = typer.Option(False, "--close", help="确认已解决，销号（已反馈）"),
             reopen: bool = typer.Option(False, "--reopen", help="重新打开已解决或已销号的问题"),
-            note: Optional[str] = typer.Option(None, "--note", "-n", help="办理说明（交办、销号、重新打开时必填）"),
-            date: Optional[str] = typer.Option(None, "--date", help="办理日期 YYYY-MM-DD，默认今天"),
-            reporter: Optional[str] = typer.Option(None, "--reporter", help="经办人；默认取环境变量 LEDGER_REPORTER"),
+            note: Optional[str] = typer.Option(None, "--note", "-n", metavar="文字", help="办理说明（交办、销号、重新打开时必填）"),
+            date: Optional[str] = typer.Option(None, "--date", metavar="日期", help="办理日期 YYYY-MM-DD，默认今天"),
+            reporter: Optional[str] = typer.Option(None, "--reporter", metavar="姓名",
+                                                   help="经办人；默认取环境变量 LEDGER_REPORTER"),
             as_of: Optional[str] = AsOf):
-    """一个问题及其经过；办公室交办（--assign 单位 --due 日期）、销号（--close）或重新打开（--reopen），
-    追加到 data/problems.yaml（只追加，不改动已有内容）。"""
+    """一个问题及其经过；办公室交办（--assign 单位 --due 日期）、销号（--close）或重新打开（--reopen），追加到 data/problems.yaml（只追加，不改动已有内容）。"""
     from ledger.core import issues, queries  # noqa: PLC0415
     from ledger.output import issues as shown  # noqa: PLC0415
 
@@ -360,16 +526,18 @@ def problem(number: str = typer.Argument(..., metavar="编号", help="问题编�
 
 
 @app.command()
-def score(start: Optional[str] = typer.Option(None, "--from", help="考核期第一天 YYYY-MM-DD，默认计划期开始"),
-          end: Optional[str] = typer.Option(None, "--to", help="考核期最后一天 YYYY-MM-DD，默认今天"),
+def score(start: Optional[str] = typer.Option(None, "--from", metavar="日期", help="考核期第一天 YYYY-MM-DD，默认计划期开始"),
+          end: Optional[str] = typer.Option(None, "--to", metavar="日期", help="考核期最后一天 YYYY-MM-DD，默认今天"),
           unit: Optional[str] = UnitOption, fmt: str = Format,
-          output: Optional[str] = typer.Option(None, "--output", "-o", help="写入文件：xlsx、csv 或 json（按扩展名）")):
-    """考核：按进展日志和问题办理记录，给每个单位算报送及时率、序时达标率、完成率、指标达成率、问题解决率、
-    加权总分和名次；--unit 逐条说明一个单位的得分。"""
+          output: Optional[str] = typer.Option(None, "--output", "-o", metavar="文件",
+                                               help="写入文件：xlsx、csv 或 json（按扩展名）")):
+    """考核：按进展日志和问题办理记录，给每个单位算报送及时率、序时达标率、完成率、指标达成率、问题解决率、加权总分和名次；--unit 逐条说明一个单位的得分。"""
     from ledger.core.score import assess  # noqa: PLC0415
     from ledger.output import score as shown  # noqa: PLC0415
 
     ledger = _load()
+    if _empty(ledger, fmt):
+        return
     first = _date(start, "--from") if start else dt.date.fromisoformat(ledger.plan.start)
     last = _date(end, "--to") if end else _today()
     if first > last:
@@ -645,21 +813,6 @@ def import_plan(document: str = typer.Argument(..., help="计划文件：.txt（
     _out(shown.outcome(imported))
 
 
-USAGE_WORDS = ((r"No such option: (\S+)", r"没有这个选项：\1"),
-               (r"Missing option '(.+?)'(?: / '.+?')*\.?", r"缺少选项 \1"),
-               (r"Missing argument '(.+?)'", r"缺少参数 \1"),
-               (r"Invalid value for '(.+?)': '(.*?)' is not a valid (integer|float).*", r"\1 的值“\2”不是有效的数字"),
-               (r"Got unexpected extra arguments? \((.*)\)", r"多余的参数：\1"),
-               (r"Option '(.+?)' requires an argument.", r"选项 \1 需要一个值"),
-               (r"No such command '(.+?)'.", r"没有这个命令：\1"))
-
-
-def _usage_message(message):
-    for pattern, chinese in USAGE_WORDS:
-        message = re.sub(pattern, chinese, message)
-    return message
-
-
 def _error(message):
     """Prints message to stderr, terminal-safe: messages quote what users typed and what files hold."""
     from ledger.output.render import clean  # noqa: PLC0415
@@ -667,24 +820,76 @@ def _error(message):
     print(clean(message), file=sys.stderr)
 
 
+# True while main runs a command: then Ctrl-C raises KeyboardInterrupt (writes clean up after themselves and
+# main says one line); before and after, ledger.__main__'s handler ends the process with that line at once
+RUNNING = [False]
+
+
 def main():
-    """Runs the app: Chinese messages and exit codes 0 fine, 1 problems found, 2 usage errors."""
+    """Runs the app. Exit codes: 0 done (a closed pipe included), 1 problems found, 2 usage errors,
+    3 an internal error, 130 interrupted (Ctrl-C)."""
+    from ledger import shell  # noqa: PLC0415
+
+    for info in app.registered_commands:  # every command's help in Chinese, whoever added it
+        if info.cls in (None, shell.TyperCommand):
+            info.cls = shell.Command
+    if "_LEDGER_COMPLETE" in os.environ:  # the shell asks what to complete: typer's bash, zsh and fish answers
+        from typer.completion import completion_init  # noqa: PLC0415
+
+        completion_init()
+    RUNNING[0] = True
     try:
-        code = app(standalone_mode=False)
+        code = _run(shell.arguments(sys.argv[1:]))
+    except KeyboardInterrupt:
+        RUNNING[0] = False
+        _error("已中断。")
+        code = 130
+    finally:
+        RUNNING[0] = False
+    sys.exit(code or 0)
+
+
+def _run(args):
+    """The exit code of the command args name, every failure said in Chinese."""
+    try:
+        code = app(args=args, prog_name="ledger", standalone_mode=False)
+        sys.stdout.flush()
+        if code == 130:  # typer turns an interrupt in its own parsing into this code
+            _error("已中断。")
     except LedgerError as error:
         _error(error)
         code = 2 if error.usage else 1
-    except KeyboardInterrupt:
-        code = 130
+    except (BrokenPipeError, PipeClosed):  # the reader (head, a pager) has what it wanted: a normal end
+        _quiet_stdout()
+        code = 0
     except Exception as error:  # noqa: BLE001 - click's usage errors, and the last line against tracebacks
-        if hasattr(error, "format_message") and hasattr(error, "exit_code"):
-            names = {c.name or c.callback.__name__ for c in app.registered_commands}
-            command = next((f"{arg} " for arg in sys.argv[1:] if arg in names), "")
-            _error(f"用法错误：{_usage_message(error.format_message())}\n运行 ledger {command}--help 查看用法。")
-            code = error.exit_code
-        else:
-            if os.environ.get("LEDGER_DEBUG"):
-                raise
-            _error(f"ledger 内部错误（{type(error).__name__}: {error}）；请把这条信息和所用命令报告给维护者。")
-            code = 3
-    sys.exit(code or 0)
+        code = _usage_or_internal(error)
+    return code
+
+
+def _quiet_stdout():
+    """Points stdout at the null device, so that Python's last flush does not fail on the closed pipe."""
+    import contextlib  # noqa: PLC0415
+
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _usage_or_internal(error):
+    """The exit code for an exception no command handled: click's usage errors are said in Chinese (2)."""
+    from typer._click.exceptions import NoArgsIsHelpError  # noqa: PLC0415
+
+    from ledger import shell  # noqa: PLC0415
+
+    if isinstance(error, NoArgsIsHelpError):  # `ledger` alone: its help, as `ledger --help` shows it
+        _out(error.ctx.get_help() + "\n")
+        return 0
+    if hasattr(error, "format_message") and hasattr(error, "exit_code"):
+        names = {c.name or c.callback.__name__ for c in app.registered_commands} | {"import"}
+        command = next((f"{arg} " for arg in sys.argv[1:] if arg in names), "")
+        _error(f"用法错误：{shell.usage_message(error.format_message())}\n运行 ledger {command}--help 查看用法。")
+        return error.exit_code
+    if os.environ.get("LEDGER_DEBUG"):
+        raise error
+    _error(f"ledger 内部错误（{type(error).__name__}: {error}）；请把这条信息和所用命令报告给维护者。")
+    return 3

@@ -5,6 +5,11 @@ from typing import Callable, NamedTuple
 
 STATUSES = ("未启动", "推进中", "已完成", "受阻")
 NOT_STARTED, IN_PROGRESS, DONE, BLOCKED = STATUSES
+# words people write for a status, and the status they mean
+STATUS_WORDS = {"进行中": IN_PROGRESS, "正在推进": IN_PROGRESS, "推进": IN_PROGRESS, "在建": IN_PROGRESS,
+                "完成": DONE, "已完": DONE, "完工": DONE, "已完工": DONE, "办结": DONE, "已办结": DONE,
+                "未开始": NOT_STARTED, "未开工": NOT_STARTED, "尚未启动": NOT_STARTED,
+                "阻塞": BLOCKED, "停滞": BLOCKED, "暂停": BLOCKED, "受限": BLOCKED}
 
 
 class Light(NamedTuple):
@@ -49,6 +54,7 @@ LIGHTS = (
 LIGHT = {light.name: light for light in LIGHTS}
 LIGHT_NAMES = tuple(light.name for light in sorted(LIGHTS, key=lambda light: light.rank))
 RED, YELLOW, GREEN, NO_PERCENT, UNREPORTED = LIGHT_NAMES
+OVERDUE = "逾期"  # not a light (an overdue task is red): a filter beside the lights, for --light and --fail-on
 
 
 class Pace(NamedTuple):
@@ -173,6 +179,24 @@ ACTION_FIELDS = {
 FORMATS_HELP = "输出格式：table（默认）、csv、json，或任意 tabulate 格式（markdown、plain、grid、html …）"
 
 ERROR, WARNING = "error", "warning"
+
+# what an operating system's error means for the person at the keyboard, by errno name
+OS_ERRORS = {
+    "ENOENT": "文件或所在目录不存在", "ENOTDIR": "路径中有一段不是目录", "EISDIR": "这是一个目录",
+    "EACCES": "没有权限", "EPERM": "没有权限", "EROFS": "所在的文件系统是只读的", "ENOSPC": "磁盘已满",
+    "EDQUOT": "超出磁盘配额", "EFBIG": "文件大小超出系统限制", "ELOOP": "符号链接太多或成环",
+    "ENAMETOOLONG": "文件名太长", "EBUSY": "正被占用", "EIO": "设备读写出错", "ENXIO": "设备不存在，或管道没有读取端",
+    "EPIPE": "读取端已关闭", "EEXIST": "已经存在",
+}
+
+
+def os_reason(error):
+    """An OSError in Chinese, with its code: 文件或所在目录不存在（ENOENT）."""
+    import errno  # noqa: PLC0415
+
+    name = errno.errorcode.get(error.errno, "")
+    said = OS_ERRORS.get(name) or error.strerror or str(error)
+    return f"{said}（{name or type(error).__name__}）"
 
 
 class Problem(NamedTuple):

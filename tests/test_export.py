@@ -51,7 +51,7 @@ def test_xlsx(paces):
     out = paces / "台账.xlsx"
     assert export(paces, out) == f"已写入 {out}：6 项任务，3 个单位（截至 2023-08-07）\n"
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["全部任务", "按单位汇总", "问题"]
+    assert book.sheetnames == ["全部任务", "按单位汇总", "数值指标", "问题"]
     tasks, units = book["全部任务"], book["按单位汇总"]
     rows = values(tasks)
     assert rows[0][0] == "测试计划工作台账（截至 2023-08-07，序时进度 60%）"
@@ -73,6 +73,16 @@ def test_xlsx(paces):
     assert summary[1] == UNIT_HEADERS
     assert summary[2:] == UNIT_ROWS
     assert (units.freeze_panes, units.auto_filter.ref, units["J4"].number_format) == ("A3", "A2:L5", "0.0%")
+    targets = book["数值指标"]
+    assert values(targets)[1:] == [
+        ["序号", "工作任务", "指标", "目标", "最新完成值", "单位", "完成比例", "报送日期", "报送单位"],
+        [1, "造林", "完成造林", "≥1300亩", 600, "亩", 0.462, dt.datetime(2023, 7, 3), "县林业局"],
+        [1, "造林", "完成森林抚育", "≥10万亩", 7, "万亩", 0.7, dt.datetime(2023, 7, 3), "县林业局"],
+        [2, "修路", "路网密度增长", "增长≥8%", 6, "%", 0.75, dt.datetime(2023, 8, 1), "县交通运输局"],
+        [2, "修路", "新增占地", "≤100亩", 65, "亩", 0.65, dt.datetime(2023, 8, 1), "县交通运输局"],
+        [6, "建桥", "建成大桥", "≥2座", None, "座", None, None, None]]
+    assert (targets["G3"].number_format, targets["H3"].number_format, targets.freeze_panes) == (
+        "0.0%", "yyyy-mm-dd", "A3")
 
 
 def test_csv_and_json_have_the_same_content(paces):
@@ -117,7 +127,7 @@ def test_formats_paths_and_atomic_replacement(paces):
     result = run("export", "-o", out, "--unit", "县林草局", root=paces)
     assert result.code == 2 and out.read_text(encoding="utf-8") == "旧文件"  # refused before anything is written
     export(paces, out)
-    assert openpyxl.load_workbook(out).sheetnames == ["全部任务", "按单位汇总", "问题"]
+    assert openpyxl.load_workbook(out).sheetnames == ["全部任务", "按单位汇总", "数值指标", "问题"]
     assert sorted(p.name for p in paces.iterdir()) == ["data", "台账.xlsx"]  # no temporary file left
     assert run("export", "-o", paces / "台账.txt", root=paces) == (
         2, "", "未知的导出格式“txt”；请用 --format 指定：xlsx、csv、json\n")
@@ -148,3 +158,16 @@ def test_demo_export(tmp_path):
     units = values(book["按单位汇总"])
     assert len(units) == 2 + 34
     assert units[2 + [u[0] for u in units[2:]].index("县水利局")][:10] == ["县水利局", 7, 0, 0, 2, 2, 0, 0, 3, 0]
+
+
+def test_journal_text_never_becomes_a_formula(paces):
+    write(paces / "data/progress/县林业局.yaml", "- date: 2023-07-03\n  task: 1\n  percent: 50\n"
+          "  progress: '=HYPERLINK(\"http://x.example\",\"点我\")'\n  problems: '+1+1'\n  next: '@SUM(A1)'\n")
+    out = paces / "台账.xlsx"
+    export(paces, out)
+    cells = {cell.value: cell.data_type for row in openpyxl.load_workbook(out)["全部任务"].iter_rows(min_row=3)
+             for cell in row if isinstance(cell.value, str) and cell.value[:1] in "=+@"}
+    assert cells == {'=HYPERLINK("http://x.example","点我")': "s", "+1+1": "s", "@SUM(A1)": "s"}
+    export(paces, paces / "台账.csv")
+    rows = list(csv.reader(io.StringIO((paces / "台账.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[1][6:9] == ["'=HYPERLINK(\"http://x.example\",\"点我\")", "'+1+1", "'@SUM(A1)"]

@@ -21,11 +21,11 @@ def test_commit_holds_that_journal_alone_with_the_standard_message(tmp_path):
                          f"已提交 {sha}：{MESSAGE}\n", "")
     assert git(repo, "log", "-1", "--format=%an <%ae> %ad%n%B", "--date=iso") == (
         "林业局李四 <lisi@example.org> 2023-03-01 17:30:00 +0800\n"
-        f"{MESSAGE}\n\n- date: 2023-03-01\n  task: 1\n  percent: 20\n  progress: 春季造林 300 亩\n\n")
+        f"{MESSAGE}\n\n- date: 2023-03-01\n  task: 1\n  percent: 20\n  progress: 春季造林 300 亩\n  reporter: 林业局李四\n\n")
     assert git(repo, "show", "--name-only", "-z", "--format=", "HEAD") == f"{J}\0"
     assert git(repo, "status", "--porcelain") == ""
-    # the header line and the entry, both from that commit
-    assert git(repo, "show", "HEAD:" + J).count("\n") == 5
+    # the header line and the entry (its reporter git's user.name), both from that commit
+    assert git(repo, "show", "HEAD:" + J).count("\n") == 6
 
 
 def test_commit_message_names_the_unit_task_status_and_percent(tmp_path):
@@ -113,7 +113,7 @@ def test_a_failing_commit_hook_leaves_the_entry_written_and_says_so(tmp_path):
     assert result.err == (f"条目已写入 {J}，但没有提交：git commit 失败：本机规定：今天不许提交\n"
                           f"请查看后自己提交：git commit -- {J}\n")
     assert head(repo) == before
-    assert (repo / J).read_text(encoding="utf-8").endswith("  progress: x\n")
+    assert (repo / J).read_text(encoding="utf-8").endswith("  progress: x\n  reporter: 办公室\n")
 
 
 def test_the_ledger_may_live_in_a_folder_of_the_repository(tmp_path):

@@ -100,7 +100,7 @@ def test_without_the_merge_attribute_the_same_merge_conflicts_and_validate_says_
     git(li, "push", "-q", "origin", "li")
     git(office, "fetch", "-q")
     assert git(office, "merge", "--no-edit", "origin/li", ok=False).returncode == 1
-    assert run("validate", root=office) == (1, f"{J}:5: 文件里留有 git 合并冲突标记（<<<<<<< / ======= / >>>>>>>）；"
+    assert run("validate", root=office) == (1, f"{J}:6: 文件里留有 git 合并冲突标记（<<<<<<< / ======= / >>>>>>>）；"
                                                "请解决冲突、保留双方的条目并删除标记行\n", "共 1 处问题。\n")
 
 

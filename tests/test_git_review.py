@@ -15,7 +15,7 @@ def reviewed(root, *args):
 
 
 def forest_repo(tmp_path):
-    """The office's repository with two of 县林业局's entries committed by 李四."""
+    """The office's repository with two of 县林业局's entries committed by 李四 (their reporter: git's user.name)."""
     repo = office_repo(tmp_path / "ledger")
     identity(repo, "林业局李四", "lisi@forest.example")
     assert update(repo, 1, "--date", "2023-03-01", "--status", "推进中", "-p", 20, "-n", "春季造林", "--commit",
@@ -33,11 +33,11 @@ def test_log_lists_entries_with_their_commits_filters_and_uncommitted_last(tmp_p
     assert result == (0, (
         "unit,task,title,date,corrects,status,percent,progress,problems,next,actuals,clear,resolves,reporter,file,line,"
         "commit,author,email,committed,changed_later\n"
-        f"县林业局,1,造林,2023-03-01,,推进中,20,春季造林,,,{{}},,,,{J},2,"
+        f"县林业局,1,造林,2023-03-01,,推进中,20,春季造林,,,{{}},,,林业局李四,{J},2,"
         f"{first},林业局李四,lisi@forest.example,2023-03-01T10:00:00+08:00,\n"
-        f"县林业局,2,修路,2023-03-02,,推进中,,配合修路,,,{{}},,,,{J},7,"
+        f"县林业局,2,修路,2023-03-02,,推进中,,配合修路,,,{{}},,,林业局李四,{J},8,"
         f"{second},林业局李四,lisi@forest.example,2023-03-02T10:00:00+08:00,\n"
-        f"县林业局,1,造林,2023-03-03,,推进中,25,补植,,,{{}},,,,{J},11,,,,,\n"), "")
+        f"县林业局,1,造林,2023-03-03,,推进中,25,补植,,,{{}},,,林业局李四,{J},13,,,,,\n"), "")
     plain = run("log", "1", "--format", "plain", root=repo)
     assert plain.out == (
         "第 1 项 · 进展条目的提交记录：2 条\n"
@@ -76,7 +76,7 @@ def test_review_lists_new_entries_in_full_and_exits_0_for_a_clean_append(tmp_pat
     assert found == {"base": "HEAD~1", "base_commit": base, "attention": [], "entries": [{
         "unit": "县林业局", "task": 1, "title": "造林", "date": "2023-03-10", "corrects": None, "status": "推进中",
         "percent": 30, "progress": "造林 400 亩", "problems": "苗木不足", "next": "4月补植",
-        "actuals": {"完成造林": 400}, "clear": [], "resolves": [], "reporter": "李四", "file": J, "line": 11,
+        "actuals": {"完成造林": 400}, "clear": [], "resolves": [], "reporter": "李四", "file": J, "line": 13,
         "commit": head(repo),
         "author": "林业局李四", "email": "lisi@forest.example", "committed": "2023-03-10T10:00:00+08:00"}]}
     table = run("review", "--format", "plain", root=repo)
@@ -119,12 +119,12 @@ def test_an_edited_past_entry_is_flagged_red_and_review_exits_1(tmp_path):
 def test_a_deleted_entry_and_a_changed_header_are_flagged(tmp_path):
     repo = forest_repo(tmp_path)
     lines = (repo / J).read_text(encoding="utf-8").splitlines(keepends=True)
-    write(repo / J, "# 改过的说明\n" + "".join(lines[6:]))  # the header changed, the first entry gone
+    write(repo / J, "# 改过的说明\n" + "".join(lines[7:]))  # the header changed, the first entry gone
     code, found = reviewed(repo, "HEAD")
     assert code == 1
     assert [(a["flag"], a["where"], a["message"]) for a in found["attention"]] == [
         ("红", f"{J}:2", "已写入的条目被删除（原第 2 行起）：“- date: 2023-03-01 / task: 1 / status: 推进中 / "
-                         "percent: 20 / progress: 春季造林”；日志只能追加，不能删除条目"),
+                         "percent: 20 / progress: 春季造林 / reporter: 林业局李四”；日志只能追加，不能删除条目"),
         ("红", f"{J}:1", "日志里已有的内容被改动（原第 1 行：“# 县林业局工作进展日志。只在末尾追加新条目；已写入的条目不要修改，"
                          "更正请追加一条新条目并说明。”）")]
 
@@ -153,7 +153,7 @@ def test_entries_for_tasks_a_unit_does_not_carry_and_other_files_in_journal_comm
         {"flag": "黄", "unit": None, "where": "data/units.yaml",
          "message": "改动日志的提交同时改动了日志以外的文件 data/units.yaml；报送进展的提交只应改动 data/progress/ 下本单位的日志",
          "commits": [sha], "authors": ["林业局李四"]},
-        {"flag": "黄", "unit": "县林业局", "where": f"{J}:12",
+        {"flag": "黄", "unit": "县林业局", "where": f"{J}:14",
          "message": "县林业局不是第 3 项任务的牵头或参与单位（牵头单位：县水利局）；本单位能报送的任务：1、2、4",
          "commits": [sha], "authors": ["林业局李四"]}]
     # the entry is new, so it is listed in full as well

@@ -174,7 +174,7 @@ def test_rich_markup_is_shown_literally(small):
     assert "\x1b" not in table
     assert f"  {note}  [/]  " in run(
         "show", 1, "--as-of", "2023-12-31", "-f", "plain", root=small).out
-    assert f",{note},[/]," in run("show", 1, "--as-of", "2023-12-31", "-f", "csv", root=small).out
+    assert f'"progress": "{note}",' in run("show", 1, "--as-of", "2023-12-31", "-f", "json", root=small).out
     # written by update, markup is plain text too
     assert run("update", 1, "--date", "2023-12-01", "-n", "[bold]加粗[/bold] [link=https://x.example]链接[/link]",
                root=small).code == 0

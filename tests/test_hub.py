@@ -271,7 +271,7 @@ def test_through_gitolite_over_ssh_each_key_writes_only_its_units_journal(tmp_pa
     forbidden = [  # (what li's key pushes, the line that refuses it)
         (J, lambda text: text.replace("造林 100 亩", "造林 900 亩"), f"{J}:2: 已写入的条目被修改（原第 2 行起）"),
         (J, lambda text: text + "- date: 2023-03-02\n  task: 1\n  percent: 150\n  progress: 手写\n",
-         f"{J}:7: 进度应在 0 到 100 之间，实际是 150"),
+         f"{J}:8: 进度应在 0 到 100 之间，实际是 150"),
         ("data/tasks.yaml", lambda text: text.replace("title: 造林", "title: 造林造林"),
          "data/tasks.yaml: 账号 li 不能改动任务清单：只有办公室账号（admin）能改动进展日志以外的文件")]
     for path, change, line in forbidden:

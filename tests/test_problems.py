@@ -103,12 +103,12 @@ def test_one_problem_from_raised_to_closed_reopened_and_closed_again(small):
 
 def test_two_problems_on_one_task_and_the_same_text_repeated(small):
     ok(small, "update", 1, "--date", "2023-03-10", "-n", "x", "--problem", "苗木不足")
-    out = ok(small, "update", 1, "--date", "2023-04-10", "-n", "x", "--problem", "  苗木不足 ")
+    out = ok(small, "update", 1, "--date", "2023-04-10", "-n", "苗木仍不足", "--problem", "  苗木不足 ")
     assert out.splitlines()[-1] == "与问题 P1-0310 相同（待协调），不另立新问题"
-    assert ok(small, "update", 1, "--date", "2023-04-10", "-n", "x", "--problem", "资金未到位").splitlines()[-1] == (
+    assert ok(small, "update", 1, "--date", "2023-04-10", "-n", "资金", "--problem", "资金未到位").splitlines()[-1] == (
         "新问题 P1-0410：资金未到位（待协调）")
     # a third problem the same day is P1-0410-2, in the order the entries count
-    assert ok(small, "update", 1, "--date", "2023-04-10", "-n", "x", "--problem", "用工紧张").splitlines()[-1] == (
+    assert ok(small, "update", 1, "--date", "2023-04-10", "-n", "用工", "--problem", "用工紧张").splitlines()[-1] == (
         "新问题 P1-0410-2：用工紧张（待协调）")
     # a backfilled entry raises its own problem at its own date: the ids already given stay
     assert ok(small, "update", 1, "--date", "2023-03-05", "-n", "补报", "--problem", "土地未流转").splitlines()[-1] == (
@@ -308,7 +308,7 @@ def test_the_bulletin_and_the_export_carry_the_problem_list(small):
     ok(small, "problem", "P1-0710", "--assign", "交通局", "--due", "2023-08-31", "--date", "2023-07-15", "-n", "协调")
     ok(small, "update", 1, "--date", "2023-08-03", "-n", "x", "--resolves", "P1-0710")
     bulletin = ok(small, "report", "--as-of", "2023-08-07")
-    section = bulletin[bulletin.index("## 七"):]
+    section = bulletin[bulletin.index("## 八"):]
     assert section.splitlines()[2:6] == [
         "| 协调单位     | 本期新提出   | 本期解决   | 未解决   | 其中逾期   |",
         "|:-------------|:-------------|:-----------|:---------|:-----------|",
@@ -393,7 +393,7 @@ def test_what_is_written_never_renumbers_or_undoes_what_was(small):
     ok(small, "problem", "P4-0301", "--assign", "交通局", "--due", "2023-03-31", "--date", "2023-03-05", "-n", "交办")
     before = snapshot(small)
     refused = run("update", 4, "-u", "林业局", "--date", "2023-03-01", "-n", "补报", "--problem", "用地未批", root=small)
-    assert refused == (1, "", "没有写入，日志保持原样：\n--date：这样写会改变已有问题的编号：P4-0301“资金未到位”将指向别的问题"
+    assert refused == (1, "", "没有写入，日志保持原样：\n--problem：这样写会改变已有问题的编号：P4-0301“资金未到位”将指向别的问题"
                               "或不再存在（办公室的办理按编号记）；请写实际的日期\n")
     # nor may an earlier raising of the same text take the problem's place
     assert run("update", 4, "-u", "水利局", "--date", "2023-02-20", "-n", "补报", "--problem", "资金未到位",
@@ -402,13 +402,13 @@ def test_what_is_written_never_renumbers_or_undoes_what_was(small):
     ok(small, "problem", "P4-0301", "--close", "--date", "2023-03-20", "-n", "销号")
     before = snapshot(small)
     result = run("problem", "P4-0301", "--close", "--date", "2023-03-10", "-n", "早一点销号", root=small)
-    assert result == (1, "", "没有写入，问题办理记录保持原样：\n--date：这样写会让 data/problems.yaml 第 11 行不再成立（问题 P4-0301 "
+    assert result == (1, "", "没有写入，问题办理记录保持原样：\n--close：这样写会让 data/problems.yaml 第 11 行不再成立（问题 P4-0301 "
                              "现在是“已反馈”：已经销号，不用再销号）；请写实际的日期\n")
     assert snapshot(small) == before
     # on another day, or the same day in the raising unit's own journal, a second problem is welcome
     assert ok(small, "update", 4, "-u", "林业局", "--date", "2023-03-02", "-n", "x", "--problem", "用地未批").splitlines()[-1] == (
         "新问题 P4-0302：用地未批（待协调）")
-    assert ok(small, "update", 4, "-u", "水利局", "--date", "2023-03-01", "-n", "x", "--problem", "用工紧张").splitlines()[-1] == (
+    assert ok(small, "update", 4, "-u", "水利局", "--date", "2023-03-01", "-n", "用工", "--problem", "用工紧张").splitlines()[-1] == (
         "新问题 P4-0301-2：用工紧张（待协调）")
     assert run("validate", root=small) == (0, "", "")
 

@@ -52,13 +52,13 @@ def test_validate_changed_reads_the_journal_that_raised_a_problem_a_change_resol
     write(repo / J, (repo / J).read_text(encoding="utf-8") + "- date: 2023-03-11\n  task: 4\n  progress: y\n"
                                                               "  resolves: [P4-0399]\n")
     assert run("validate", "--changed", "HEAD", root=repo) == (
-        1, f"{J}:7: 没有问题 P4-0399；第 4 项任务的问题：P4-0301（resolves 的这一项不计入，这条进展的其余内容照常计入）\n",
+        1, f"{J}:8: 没有问题 P4-0399；第 4 项任务的问题：P4-0301（resolves 的这一项不计入，这条进展的其余内容照常计入）\n",
         "共 1 处问题。\n")
     (repo / J).unlink()
     # the office's actions name problems of any journal: a change to them validates everything
     write(repo / ACTIONS, "- date: 2023-03-05\n  problem: P4-0301\n  action: close\n  note: 销号\n")
     assert run("validate", "--changed", "HEAD", root=repo).out == (
-        f"{W}:6: 日期“2023-02-30”不存在（没有这一天）；应为日历上真实的日期\n")
+        f"{W}:7: 日期“2023-02-30”不存在（没有这一天）；应为日历上真实的日期\n")
 
 
 def test_review_lists_new_office_actions_and_flags_an_edited_one(tmp_path):

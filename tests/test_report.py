@@ -70,7 +70,15 @@ SMALL_MARKDOWN = """\
 
 共 5 个数值指标，已报送完成值 4 个，其中 3 个预警。增长类指标按实际增长与目标比较，“不超过”类指标（如用水总量）按已用上限的比例，快于序时进度或超过上限即预警。
 
-## 七、问题清单（按协调单位）
+## 七、本期新报送
+
+| 日期       | 单位         | 序号   | 任务   | 状态   | 进度   | 进展         |
+|:-----------|:-------------|:-------|:-------|:-------|:-------|:-------------|
+| 2023-08-01 | 县交通运输局 | 2      | 修路   | 推进中 | 70%    | 路面完成七成 |
+
+本期（2023-08-01 至 2023-08-07，按条目日期）共 1 条报送，涉及 1 项任务、1 个单位。
+
+## 八、问题清单（按协调单位）
 
 | 协调单位   | 本期新提出   | 本期解决   | 未解决   | 其中逾期   |
 |:-----------|:-------------|:-----------|:---------|:-----------|
@@ -78,7 +86,7 @@ SMALL_MARKDOWN = """\
 
 本期（2023-08-01 至 2023-08-07）新提出问题 0 个、解决 0 个；未解决 2 个，其中逾期 0 个。解决＝报送单位报已解决或办公室销号；逾期＝过了交办的办结时限仍未解决；未交办的问题按“（未交办）”计。
 
-## 八、未解决的问题
+## 九、未解决的问题
 
 | 编号    | 任务   | 问题       | 提出单位   | 协调单位   | 状态   | 提出日期   | 历时（天）   | 办结时限   |
 |:--------|:-------|:-----------|:-----------|:-----------|:-------|:-----------|:-------------|:-----------|
@@ -137,7 +145,9 @@ def test_text_bulletin_has_the_same_content(paces):
             ) in text
     assert "#" not in text and "|" not in text
     assert ("其中 3 个预警。增长类指标按实际增长与目标比较，“不超过”类指标（如用水总量）按已用上限的比例，"
-            "快于序时进度或超过上限即预警。\n\n七、问题清单（按协调单位）\n") in text
+            "快于序时进度或超过上限即预警。\n\n七、本期新报送\n") in text
+    assert ("2023-08-01  县交通运输局  2       修路    推进中  70%     路面完成七成\n\n"
+            "本期（2023-08-01 至 2023-08-07，按条目日期）共 1 条报送，涉及 1 项任务、1 个单位。\n\n八、问题清单（按协调单位）\n") in text
     assert text.endswith("P1-0703  1       苗木不足    县林业局    —           待协调  2023-07-03  35            —\n\n"
                          "逾期的在前。问题的经过见 ledger problem 编号，或 ledger show 任务序号。\n")
 
@@ -187,8 +197,9 @@ def test_html_is_self_contained_printable_and_complete(paces):
     assert 'font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"' in text
     assert re.findall(r"<h2>(.*?)</h2>", text) == [
         "一、总体情况", "二、分部分推进情况", "三、各牵头单位推进情况", "四、落后和逾期任务", "五、未按时报送的单位", "六、数值指标",
-        "七、问题清单（按协调单位）", "八、未解决的问题"]
-    sections, units, lagging, stale, targets, coordinators, problems = page.tables
+        "七、本期新报送", "八、问题清单（按协调单位）", "九、未解决的问题"]
+    sections, units, lagging, stale, targets, new, coordinators, problems = page.tables
+    assert new[1] == ["2023-08-01", "县交通运输局", "2", "修路", "推进中", "70%", "路面完成七成"]
     assert coordinators == [["协调单位", "本期新提出", "本期解决", "未解决", "其中逾期"], ["（未交办）", "0", "0", "2", "0"]]
     assert [row[:3] for row in problems] == [["编号", "任务", "问题"], ["P4-0701", "4", "资金未到位"], ["P1-0703", "1", "苗木不足"]]
     assert sections == [["部分", "任务数", "已完成", "正常推进", "落后", "逾期", "进度未填", "未报送", "完成率"],
@@ -277,7 +288,7 @@ def test_demo_bulletin():
     assert ("| 32     | 年度用水总量                                       | ≤2.207亿立方米 | 1.42亿立方米 | 64.3%      "
             "| 序时 66.6% | 2023-08-22 县水利局       | —                          |") in markdown
     page = Page(report(DEMO, "--format", "html", as_of="2023-08-31"))
-    assert [len(table) - 1 for table in page.tables] == [11, 33, 4, 32, 9, 3, 3]
+    assert [len(table) - 1 for table in page.tables] == [11, 33, 4, 32, 9, 10, 3, 3]
     assert "本期（2023-08-01 至 2023-08-31）新提出问题 3 个、解决 0 个；未解决 3 个，其中逾期 1 个。" in markdown
     assert ("| P82-0825 | 82     | 中小学改扩建项目资金未全部到位         | 县教育和体育局 | 县财政局           "
             "| 协调中（逾期） | 2023-08-25 | 6            | 2023-08-30 |") in markdown
@@ -288,7 +299,7 @@ def test_listing_commands_share_one_format_option(small, command):
     result = run(*command, "--format", "yaml", root=small)
     assert result.code == 2 and result.err.startswith("未知的输出格式“yaml”；可用：table、csv、json、markdown、")
     result = run(*command, "--as-of", AS_OF, "-f", "github", root=small)
-    assert result.code == 0 and "\n|------" in result.out
+    assert result.code == 0 and "\n|---" in result.out
 
 
 def test_readme_shows_real_output():

@@ -218,7 +218,7 @@ def test_the_assessment_as_a_workbook(quarters):
         "completion_rate,targets_counts,targets_rate,problems_counts,problems_rate",
         "1,县交通运输局,35.0,100.0,0.0,100.0,2/2,100.0,2/2,100.0,,,,,1/1,100.0"]
     assert score(quarters, "-f", "csv", "--unit", "水利局").splitlines()[:2] == [
-        "measure,when,task,problem,met,said,deduction", "reporting,2023年第2季度,3,,True,按时报送（2023-04-15，报送日 2023-06-25）,"]
+        "measure,when,task,problem,met,said,deduction", "reporting,2023年第2季度,3,,true,按时报送（2023-04-15，报送日 2023-06-25）,"]
 
 
 def test_weights_and_deductions_come_from_the_config(quarters):

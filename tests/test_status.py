@@ -150,7 +150,8 @@ def test_unknown_unit_lists_the_closest(small):
 
 
 def test_usage_errors(small):
-    assert run("status", "--light", "紫", root=small) == (2, "", "未知的灯“紫”；应为 红、黄、绿、进度未填、未报送 之一\n")
+    assert run("status", "--light", "紫", root=small) == (
+        2, "", "未知的灯“紫”；--light 可写 红、黄、绿、进度未填、未报送、逾期，可写多个（--light 红 --light 黄，或 --light 红,黄）\n")
     assert run("status", "--as-of", "2023-8-7", root=small) == (
         2, "", "--as-of 的值“2023-8-7”不是有效日期；应为 YYYY-MM-DD，例如 2023-06-30\n")
     assert run("status", "--section", "九", root=small).err == "没有第“九”部分；可用：1（一）、2（二）\n"
@@ -176,8 +177,8 @@ def test_csv_and_rich_table(small):
     lines = run("status", "--as-of", AS_OF, "--format", "csv", root=small).out.splitlines()
     assert lines[0] == ("id,section,title,lead_units,support_units,responsible,due,status,percent,elapsed,gap,light,"
                         "overdue,stale,reported,last_report,progress,problems,next,actuals")
-    assert lines[1] == "1,1,造林,县林业局,,县林业局,2023-12-31,推进中,60,60.0,0.0,绿,False,False,True,2023-08-01,推进,,,{}"
-    assert lines[5] == "5,2,统筹,,,,2023-12-31,,,60.0,,未报送,False,False,False,,,,,{}"
+    assert lines[1] == "1,1,造林,县林业局,,县林业局,2023-12-31,推进中,60,60.0,0.0,绿,false,false,true,2023-08-01,推进,,,{}"
+    assert lines[5] == "5,2,统筹,,,,2023-12-31,,,60.0,,未报送,false,false,false,,,,,{}"
     table = run("status", "--as-of", AS_OF, root=small).out
     assert "│ 1    │ 造林             │ 县林业局             │ 推进中 │ 60% / 60% │ 绿     │ 2023-08-01 │" in table
     assert "│ 5    │ 统筹             │ （统筹类，未定牵头） │ —      │ — / 60%   │ 未报送 │ —          │" in table

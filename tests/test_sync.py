@@ -28,7 +28,7 @@ def test_a_clerk_updates_and_syncs_and_the_office_reviews_what_the_pull_brought(
     assert result == (0, f"已提交 {sha}：进展(县林业局): 1 造林 — 推进中 20%\n已推送到 origin/main：1 个提交\n", "")
     assert git(li, "log", "-1", "--format=%an%n%B") == (
         "林业局李四\n进展(县林业局): 1 造林 — 推进中 20%\n\n- date: 2023-03-01\n  task: 1\n  status: 推进中\n"
-        "  percent: 20\n  progress: 春季造林\n\n")
+        "  percent: 20\n  progress: 春季造林\n  reporter: 林业局李四\n\n")
     assert head(li) == git(tmp_path / "central.git", "rev-parse", "main").strip()
     assert sync(li) == (0, "已与 origin/main 一致，没有要推送的提交\n", "")
     # the office pulls; its plain `ledger review` shows what the pull brought, not nothing

@@ -79,7 +79,7 @@ def test_invalid_entries_are_never_written(small):
     assert unchanged(small, 1, "--date", "2023-03-01", "-p", 150, "-n", "x") == (
         "没有写入，日志保持原样：\n--percent：进度应在 0 到 100 之间，实际是 150\n")
     assert unchanged(small, 1, "--date", "2023-03-01", "--status", "完成", "-n", "x") == (
-        "没有写入，日志保持原样：\n--status：“status”（状态）的值“完成”无效；应为以下之一：未启动, 推进中, 已完成, 受阻\n")
+        "没有写入，日志保持原样：\n--status：“完成”不是可用的状态；是不是“已完成”？可用：未启动、推进中、已完成、受阻\n")
     assert unchanged(small, 1, "--date", "2023-03-01", "--status", "已完成", "-p", 90, "-n", "x") == (
         "没有写入，日志保持原样：\n--percent：状态为“已完成”但进度是 90%；已完成的进度应为 100，否则请把状态改为“推进中”\n")
     assert unchanged(small, 1, "--date", "2023-03-01", "-n", "x", "--metric", "造林面积=3") == (
@@ -139,7 +139,8 @@ def test_which_unit_reports(small):
 def test_missing_note_is_a_usage_error(small):
     result = update(small, 1)
     assert result.code == 2
-    assert result.err == "用法错误：缺少选项 --note\n运行 ledger update --help 查看用法。\n"
+    assert result.err == ("用法错误：缺少选项 --note（进展：做了什么）；在终端里不写 --note 时逐项询问\n"
+                          "运行 ledger update --help 查看用法。\n")
 
 
 def test_twenty_concurrent_updates_all_land(small):
@@ -168,10 +169,11 @@ def git(root, *args):
 def test_an_update_reviews_as_a_pure_addition_in_git(small):
     git(small, "init", "-q")
     git(small, "-c", "user.name=t", "-c", "user.email=t@x", "add", ".")
-    update(small, 1, "--date", "2023-03-01", "-n", "第一次")
+    nobody = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}  # no user.name: no reporter
+    update(small, 1, "--date", "2023-03-01", "-n", "第一次", env=nobody)
     git(small, "add", ".")
     git(small, "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "first")
-    assert update(small, 1, "--date", "2023-04-01", "-p", 30, "-n", "第二次").code == 0
+    assert update(small, 1, "--date", "2023-04-01", "-p", 30, "-n", "第二次", env=nobody).code == 0
     assert git(small, "-c", "core.quotepath=off", "diff", "--numstat") == f"4\t0\t{J}\n"
     diff = git(small, "diff", "-U0", "--", J)
     added = [line for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]

@@ -1,9 +1,11 @@
 """A 调度通报's content as plain values, from one State: paces, tallies, lagging tasks, late units, targets."""
 
+import datetime as dt
+
 from ledger.core.issues import summary
-from ledger.core.queries import reached, reason, stale_units
+from ledger.core.queries import reached, reason, reported_between, stale_units
 from ledger.core.state import counts
-from ledger.vocab import PACE_ORDER, PACES, RED, YELLOW, target_text
+from ledger.vocab import CYCLE, PACE_ORDER, PACES, RED, YELLOW, target_text
 
 
 def pace(task):
@@ -94,9 +96,24 @@ def targets(ledger, tasks, elapsed):
     return records, total
 
 
-def bulletin(ledger, state):
-    """Everything a 调度通报 says as of the state's day, as plain data (dicts and lists)."""
+def period_start(as_of, config):
+    """The first day of the reporting cycle (config.cycle) the day as_of falls in: where 本期 begins."""
+    months = CYCLE[config.cycle].months
+    return dt.date(as_of.year, (as_of.month - 1) // months * months + 1, 1)
+
+
+def new_reports(ledger, since, as_of):
+    """The entries dated from since to as_of (ISO dates), in date order, each with its task's title."""
+    return [{"date": e.date, "unit": e.unit, "task": e.task, "title": ledger.tasks[e.task].title, "status": e.status,
+             "percent": e.percent, "progress": e.progress, "corrects": e.corrects}
+            for e in reported_between(ledger, since, as_of) if e.task in ledger.tasks]
+
+
+def bulletin(ledger, state, since=None):
+    """Everything a 调度通报 says as of the state's day, as plain data (dicts and lists); 本期新报送 are the
+    entries dated from since (default: the first day of the day's reporting cycle) to that day."""
     found, total = targets(ledger, state.tasks, state.elapsed)
+    since = since or period_start(state.as_of, ledger.config).isoformat()
     return {
         "title": ledger.plan.title,
         "as_of": state.as_of.isoformat(),
@@ -111,5 +128,7 @@ def bulletin(ledger, state):
         "stale": [{**unit._asdict(), "stale_tasks": list(unit.stale_tasks)} for unit in stale_units(state)],
         "targets": found,
         "targets_total": total,
-        "issues": summary(ledger, state.as_of),
+        "since": since,
+        "new": new_reports(ledger, since, state.as_of.isoformat()),
+        "issues": summary(ledger, state.as_of, since),
     }

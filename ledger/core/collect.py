@@ -14,7 +14,7 @@ from ledger.core import forms, rules
 from ledger.core.update import (commit_journal, journal_header, new_entry, problem_steps, ready_to_commit, refusals,
                                 reminders)
 from ledger.files import journal, store, yamlio
-from ledger.vocab import ENTRY_FIELDS, ERROR, STATUSES, WARNING, LedgerError, Problem
+from ledger.vocab import ENTRY_FIELDS, ERROR, STATUSES, WARNING, LedgerError, Problem, os_reason
 
 CONTENT = ("status", "percent", "progress", "problems", "next")  # a row with any of these (or a metric) is filled
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
@@ -95,7 +95,7 @@ def _workbook(path):
     try:
         status = path.stat()
     except OSError as error:
-        return None, f"无法读取：{error.strerror}"
+        return None, f"无法读取：{os_reason(error)}"
     if not stat.S_ISREG(status.st_mode):
         return None, "不是普通文件；请给出报送表（.xlsx）文件"
     if status.st_size > store.MAX_FILE:
@@ -111,7 +111,7 @@ def _workbook(path):
             warnings.simplefilter("ignore")
             return load_workbook(io.BytesIO(data), read_only=True, data_only=True), None
     except OSError as error:
-        return None, f"无法读取：{error.strerror}"
+        return None, f"无法读取：{os_reason(error)}"
     except Exception:  # noqa: BLE001 - a zip or XML that is not a workbook fails in many ways inside openpyxl
         return None, ("不是 Excel 工作簿（.xlsx），或文件已损坏；.xls、.et 请在 Excel 或 WPS 中“另存为” .xlsx 后再收录")
 

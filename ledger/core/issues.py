@@ -20,7 +20,7 @@ from typing import NamedTuple
 from ledger.core.rules import problem_task
 from ledger.core.state import corrected_entry, counted_entries
 from ledger.files.store import ACTIONS
-from ledger.vocab import CLOSED, COORDINATING, CYCLE, ERROR, OPEN_STATES, PENDING, SOLVED, STEP, WARNING, Problem
+from ledger.vocab import CLOSED, COORDINATING, ERROR, OPEN_STATES, PENDING, SOLVED, STEP, WARNING, Problem
 
 EVERYTHING = dt.date(9999, 12, 31)
 NEW_LINE = 10 ** 9  # the line of an entry or action not yet written: after every line of its file
@@ -175,11 +175,12 @@ def judge_new(ledger, task, new):
     before_issues, before = register(ledger, None, [task])
     after_issues, after = register(ledger, None, [task], new)
     found = [p for p in after if p.line == NEW_LINE]
+    field = "action" if hasattr(new, "action") else "problems"  # what the user gave that does it
     raised = {issue.id: (issue.file, issue.line) for issue in after_issues}
     found += [Problem("", 0, f"这样写会改变已有问题的编号：{issue.id}“{issue.text}”将指向别的问题或不再存在"
-                             "（办公室的办理按编号记）；请写实际的日期", "date")
+                             "（办公室的办理按编号记）；请写实际的日期", field)
               for issue in before_issues if raised.get(issue.id) != (issue.file, issue.line)]
-    found += [Problem("", 0, f"这样写会让 {p.file} 第 {p.line} 行不再成立（{p.message}）；请写实际的日期", "date")
+    found += [Problem("", 0, f"这样写会让 {p.file} 第 {p.line} 行不再成立（{p.message}）；请写实际的日期", field)
               for p in set(after) - set(before) if p.line != NEW_LINE and p.severity == ERROR]
     return found
 
@@ -236,18 +237,10 @@ def select(issues, as_of, open_only=False, unit=None, task=None):
             and (task is None or issue.task == task)]
 
 
-def period_start(as_of, plan_start, config):
-    """The first day of the reporting cycle as_of falls in (本期), not before the plan starts."""
-    months = CYCLE[config.cycle].months
-    first = dt.date(as_of.year, (as_of.month - 1) // months * months + 1, 1)
-    return max(first, dt.date.fromisoformat(plan_start))
-
-
-def summary(ledger, as_of):
-    """The bulletin's 问题清单 as plain values: this period's new and solved problems, the open ones, the
-    overdue ones, and the same counted by coordinating unit."""
+def summary(ledger, as_of, start):
+    """The bulletin's 问题清单 as plain values: the new and solved problems of the period from start (ISO) to
+    as_of, the open ones, the overdue ones, and the same counted by coordinating unit."""
     issues, _ = register(ledger, as_of)
-    start = period_start(as_of, ledger.plan.start, ledger.config).isoformat()
     titles = {task.id: task.title for task in ledger.tasks.values()}
     new = [i for i in issues if i.raised >= start]
     solved = [i for i in issues if i.solved and i.solved >= start]

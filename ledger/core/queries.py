@@ -9,7 +9,8 @@ from ledger.core.issues import record as issue_record
 from ledger.core.load import with_journals
 from ledger.core.rules import problem_task, ranges
 from ledger.core.state import IN_ORDER, corrected_entry
-from ledger.vocab import BLOCKED, PROBLEM_ID, PROBLEM_ID_HELP, RED, YELLOW, LedgerError, target_text
+from ledger.vocab import (BLOCKED, LIGHT_NAMES, OVERDUE, PROBLEM_ID, PROBLEM_ID_HELP, RED, YELLOW, LedgerError,
+                          target_text)
 
 
 def tasks_of(ledger, unit):
@@ -32,11 +33,30 @@ def resolve_section(ledger, text):
     raise LedgerError(f"没有第“{text}”部分；可用：{choices}", usage=True)
 
 
-def select(state, unit=None, section=None, light=None):
-    """The task states a status listing shows: of the unit (responsible or supporting), section and light given."""
+def select(state, unit=None, section=None, lights=(), ids=None):
+    """The task states a status listing shows: of the unit (responsible or supporting), section, any of the
+    lights (逾期 for overdue tasks) and ids given."""
     return tuple(s for s in state.tasks
                  if (not unit or unit in s.responsible or unit in s.support_units)
-                 and (section is None or s.section == section) and (not light or s.light == light))
+                 and (section is None or s.section == section)
+                 and (not lights or s.light in lights or (OVERDUE in lights and s.overdue))
+                 and (ids is None or s.id in ids))
+
+
+def check_lights(values, option="--light"):
+    """The light names (and 逾期) the values give, each value one name or several joined by , or 、;
+    a usage error for a name that is none."""
+    names = [name for value in values for name in re.split(r"[,，、\s]+", value.strip()) if name]
+    wrong = [name for name in names if name not in (*LIGHT_NAMES, OVERDUE)]
+    if wrong:
+        raise LedgerError(f"未知的灯“{'、'.join(wrong)}”；{option} 可写 {'、'.join((*LIGHT_NAMES, OVERDUE))}，"
+                          f"可写多个（{option} 红 {option} 黄，或 {option} 红,黄）", usage=True)
+    return tuple(dict.fromkeys(names))
+
+
+def reported_between(ledger, since, as_of):
+    """The entries dated from since to as_of (ISO dates), in date order: what was reported in that time."""
+    return sorted((e for e in ledger.entries if since <= e.date <= as_of), key=IN_ORDER)
 
 
 def reached(target, value):

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from ledger.files import git, store
 from ledger.files.journal import atomic_write
 from ledger.files.store import ACTIONS, CONFIG, DATA, PROGRESS, TASKS, UNITS
-from ledger.vocab import LedgerError
+from ledger.vocab import LedgerError, os_reason
 
 TASKS_SKELETON = """\
 # 任务清单：还没有导入计划。用 ledger import 从计划文件生成（见 README），或按 README“数据文件”一节填写。
@@ -204,7 +204,7 @@ def write_codeowners(ledger, office, output=None):
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, text.encode())
     except OSError as error:
-        raise LedgerError(f"{path}: 写入失败（{error.strerror}）") from None
+        raise LedgerError(f"{path}: 写入失败（{os_reason(error)}）") from None
     alone = sum(1 for unit in ledger.units if not unit.reviewers)
     note = f"；其中 {alone} 个单位没有登记审核人，只由办公室审核" if alone else ""
     return f"已写入{output or '仓库顶层的 CODEOWNERS'}：{len(ledger.units)} 个单位的日志由本单位审核人和办公室审核{note}"

@@ -71,20 +71,20 @@ class State(NamedTuple):
 def elapsed_share(as_of, start, end):
     """序时进度: the percentage of the plan period [start, end] elapsed by the end of as_of."""
     total = (end - start).days + 1
-    elapsed = (min(max(as_of, start - dt.timedelta(days=1)), end) - start).days + 1
+    elapsed = min(max((as_of - start).days + 1, 0), total)  # day counts: no date arithmetic past year 1 or 9999
     return 100 * elapsed / total
 
 
 def cycle_start(as_of, plan_start, plan_end, config):
     """First day of the latest reporting cycle whose report is due before as_of (None before the first)."""
     months = CYCLE[config.cycle].months
-    limit = min(as_of, plan_end + dt.timedelta(days=1))
+    limit = min(as_of, plan_end)
     year, month = limit.year, (limit.month - 1) // months * months + months
     while True:
-        if year < plan_start.year:
+        if year < max(plan_start.year, 1):
             return None
         due = dt.date(year, month, config.report_day)
-        if due < limit:
+        if due < as_of and due <= plan_end:
             return None if due < plan_start else dt.date(year, month - months + 1, 1)
         month -= months
         if month < 1:

@@ -1,6 +1,7 @@
 """`ledger update`: one new entry, judged by the same models and rules as every entry, appended to the
 reporting unit's journal; then where the task stands."""
 
+import re
 from typing import NamedTuple
 
 from ledger.core import issues, rules
@@ -9,9 +10,9 @@ from ledger.core.queries import given
 from ledger.core.state import state
 from ledger.files import journal, records, store, yamlio
 from ledger.files.models import entry_errors
-from ledger.vocab import CLEARABLE, DONE, ERROR, WARNING, LedgerError, Problem
+from ledger.vocab import CLEARABLE, DONE, ERROR, STATUS_WORDS, STATUSES, WARNING, LedgerError, Problem
 
-OPTION_OF = {"task": "任务序号", "date": "--date", "status": "--status", "percent": "--percent",
+OPTION_OF = {"force": "--force", "task": "任务序号", "date": "--date", "status": "--status", "percent": "--percent",
              "progress": "--note", "corrects": "--corrects", "problems": "--problem", "next": "--next",
              "actuals": "--metric", "reporter": "--reporter", "clear": "--problem/--next", "resolves": "--resolves"}
 
@@ -30,15 +31,16 @@ class Appended(NamedTuple):
     issues: tuple = ()  # (step, issues.Issue) for each step the entry took on the problem list
 
 
-def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False):
+def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False, force=False):
     """Appends the entry (fields: the options as given) for unit, or for the task's only responsible unit;
     raises LedgerError, writing nothing, when the entry is invalid or git could not commit it alone.
 
-    dated: whether the user gave the day; today: the clock's day, which no entry may come after."""
+    dated: whether the user gave the day; today: the clock's day, which no entry may come after;
+    force: append even when the journal holds the same entry (same task, date and progress) already."""
     task = ledger.tasks.get(task_id)
     if task is None:
         raise LedgerError(f"没有第 {task_id} 项任务；任务序号为 {rules.ranges(ledger.tasks)}", usage=True)
-    unit = unit or _only_responsible(ledger, task)
+    unit = unit or only_responsible(ledger, task)
     entry = new_entry(task, day, fields)
     refused = entry_errors(entry)
     if refused:
@@ -52,7 +54,7 @@ def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False):
     warnings = reminders(ledger, task, unit, entry) + steps
 
     def accept(items):
-        return refusals(ledger, unit, entry, items, today)
+        return refusals(ledger, unit, entry, items, today) + ([] if force else _repeated(items, entry, relative))
 
     try:
         line = journal.append(path, yamlio.dump([entry]), journal_header(unit), accept)
@@ -82,6 +84,16 @@ def problem_steps(ledger, task, unit, entry, relative):
     given.update(actuals=tuple(entry.get("actuals", {}).items()), clear=tuple(entry.get("clear", ())),
                  resolves=tuple(entry.get("resolves", ())), unit=unit, file=relative, line=issues.NEW_LINE)
     return issues.judge_new(known, task.id, records.Entry(**given))
+
+
+def _repeated(items, entry, relative):
+    """A Problem when the journal already holds this entry: same task, date, progress and correction."""
+    same = ("task", "date", "progress", "corrects")
+    for item in items:
+        if all(str(item.get(key)) == str(entry.get(key)) for key in same):
+            return [Problem("", 0, f"{relative} 第 {item['line']} 行已有同一天、同一任务、同样进展的条目（重复报送？）；"
+                                   "确实要再写一条，请加 --force", "force")]
+    return []
 
 
 def refusals(ledger, unit, entry, items, today):
@@ -134,7 +146,8 @@ def commit_journal(repo, relative, message):
         return None, f"条目已写入 {relative}，但没有提交：{error}\n请查看后自己提交：git commit -- {relative}"
 
 
-def _only_responsible(ledger, task):
+def only_responsible(ledger, task):
+    """The unit that reports on the task when none is named: its only responsible unit; a usage error otherwise."""
     responsible = ledger.responsible(task)
     if len(responsible) == 1:
         return responsible[0]
@@ -148,19 +161,51 @@ def _only_responsible(ledger, task):
 
 def new_entry(task, day, fields):
     """The entry to append, in the journal's field order, with only the fields given; an empty --problem or
-    --next clears that field."""
-    percent = _number(fields["percent"])
-    status = fields["status"] or (DONE if percent == 100 else None)
-    clear = [name for name in CLEARABLE if fields[name] == ""]
-    entry = {"date": day.isoformat(), "task": task.id, "corrects": fields["corrects"], "status": status,
-             "percent": percent, "progress": fields["progress"], "problems": fields["problems"] or None,
-             "next": fields["next"] or None, "actuals": _metrics(task, fields["metric"]), "clear": clear,
-             "resolves": list(dict.fromkeys(fields.get("resolves") or ())), "reporter": fields["reporter"]}
+    --next clears that field. Texts are trimmed; a percent may be written 50%; a metric by a unique part of its
+    name; a LedgerError (usage) says what to write instead of a status, number or metric that cannot be."""
+    text = {name: _trimmed(fields.get(name)) for name in ("progress", "problems", "next", "reporter")}
+    percent = _percent(fields.get("percent"))
+    status = _status(_trimmed(fields.get("status"))) or (DONE if percent == 100 else None)
+    clear = [name for name in CLEARABLE if text[name] == ""]
+    entry = {"date": day.isoformat(), "task": task.id, "corrects": fields.get("corrects"), "status": status,
+             "percent": percent, "progress": text["progress"], "problems": text["problems"] or None,
+             "next": text["next"] or None, "actuals": _metrics(task, fields.get("metric") or []), "clear": clear,
+             "resolves": list(dict.fromkeys(fields.get("resolves") or ())), "reporter": text["reporter"] or None}
     return {key: value for key, value in entry.items() if value not in (None, {}, [])}
+
+
+def _trimmed(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 def _number(value):
     return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _percent(value):
+    """The percent given, as a number: 50, 50.5, "50", "50%" (the sign is optional); None when not given."""
+    if value is None or isinstance(value, (int, float)):
+        return None if value is None else _number(float(value))
+    text = value.strip().rstrip("%％").strip()
+    try:
+        return _number(float(text))
+    except ValueError:
+        raise LedgerError(f"--percent 的值“{value}”不是数字；写 0 到 100 之间的数，例如 --percent 50（也可写 50%）",
+                          usage=True) from None
+
+
+def _status(value):
+    """The status given, if it is one; a usage error naming the one meant for a common other word."""
+    if not value or value in STATUSES:
+        return value or None
+    meant = STATUS_WORDS.get(value) or next((status for status in STATUSES if value in status), None)
+    hint = f"是不是“{meant}”？" if meant else ""
+    raise _refused("--status", f"“{value}”不是可用的状态；{hint}可用：{'、'.join(STATUSES)}")
+
+
+def _refused(option, message):
+    """The LedgerError of an entry refused for what an option gives, as _refusal words it."""
+    return LedgerError(f"没有写入，日志保持原样：\n{option}：{message}")
 
 
 def _metrics(task, given_metrics):
@@ -168,17 +213,48 @@ def _metrics(task, given_metrics):
     actuals = {}
     for item in given_metrics:
         name, equals, value = item.rpartition("=")
-        try:
-            number = _number(float(value))
-        except ValueError:
-            number = None
-        if not equals or not name or number is None:
+        name, value = name.strip(), value.strip()
+        if not equals or not name or not value:
             raise LedgerError(f"--metric 的值“{item}”应写成 名称=数值，例如 --metric {names[0] if names else '指标名'}=3",
                               usage=True)
-        if name.isdigit() and 1 <= int(name) <= len(names):
-            name = names[int(name) - 1]
-        actuals[name.strip()] = number
+        target = _target(task, name)
+        if target is None and re.fullmatch(r"[-+]?\d+(\.\d+)?", value):
+            actuals[name] = _number(float(value))  # no such target: the rules say so, with the others the entry breaks
+        elif target is None:
+            known = "、".join(f"{number} {t.name}" for number, t in enumerate(task.targets, 1)) or "无（这项任务没有数值指标）"
+            raise _refused("--metric", f"第 {task.id} 项任务没有指标“{name}”；可用（序号 名称）：{known}")
+        else:
+            actuals[target.name] = _metric_value(target, value)
     return actuals
+
+
+def _target(task, name):
+    """The task's target named by name: its full name, its number in `ledger show`, or a unique part of its name;
+    None when no target's name holds it."""
+    targets = list(task.targets)
+    if name.isdigit() and 1 <= int(name) <= len(targets):
+        return targets[int(name) - 1]
+    found = [t for t in targets if t.name == name] or [t for t in targets if name in t.name]
+    if len(found) > 1:
+        raise _refused("--metric", f"指标名“{name}”有歧义，可能是：{'、'.join(t.name for t in found)}；请写全称或序号")
+    return found[0] if found else None
+
+
+def _metric_value(target, value):
+    """The number a metric's value gives: no unit after it, negative only for a rate of growth."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    if number is None or number != number or number in (float("inf"), float("-inf")):
+        bare = re.match(r"[-+]?\d+(?:\.\d+)?", value)
+        if bare:
+            raise _refused("--metric", f"{target.name}={value}：数值不带单位（单位为 {target.measure}）；"
+                                       f"写成 --metric {target.name}={bare.group()}")
+        raise _refused("--metric", f"{target.name}={value}：“{value}”不是数字；例如 --metric {target.name}=3")
+    if number < 0 and target.kind != "growth":
+        raise _refused("--metric", f"{target.name}={value}：完成值不能是负数（只有增长率可以为负）")
+    return _number(number)
 
 
 def _refusal(problems, plan, dated, day, options=None):

@@ -32,6 +32,22 @@ def atomic_write(path, data, before_replace=None):
         raise
 
 
+def write_out(path, data):
+    """Writes data where a user's -o points: a regular file (or a new one) is replaced atomically, through a
+    symbolic link the file it names; a device, pipe or socket (/dev/stdout, a FIFO) is written as it is."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        status = None
+    if status and not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+        with open(path, "wb") as out:  # nothing to replace: a temporary file beside a device is meaningless
+            out.write(data)
+        return
+    if status and stat.S_ISREG(status.st_mode) and (not status.st_mode & 0o222 or not os.access(path, os.W_OK)):
+        raise PermissionError(errno.EACCES, "read-only", str(path))  # replacing it would get round that
+    atomic_write(type(path)(os.path.realpath(path)), data)
+
+
 def umask():
     """The process's file-creation mask (read without changing it)."""
     mask = os.umask(0)

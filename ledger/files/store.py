@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 from ledger import __version__
-from ledger.vocab import LedgerError, Problem
+from ledger.vocab import LedgerError, Problem, os_reason
 
 try:  # hashlib's own blake2b: importing hashlib also loads OpenSSL, a few milliseconds a command
     from _blake2 import blake2b
@@ -101,7 +101,7 @@ def read_bytes(root, relative, follow=False):
     except FileNotFoundError:
         return (None, Problem(relative, 0, "是指向不存在的文件的符号链接")) if path.is_symlink() else (None, None)
     except OSError as error:
-        return None, Problem(relative, 0, f"无法读取：{error.strerror}")
+        return None, Problem(relative, 0, f"无法读取：{os_reason(error)}")
     if stat.S_ISLNK(status.st_mode):
         return None, Problem(relative, 0, "日志文件不能是符号链接；请把它换成普通文件")
     if not stat.S_ISREG(status.st_mode):
@@ -113,7 +113,7 @@ def read_bytes(root, relative, follow=False):
         with open(path, "rb", opener=_opener(follow)) as handle:
             return handle.read(MAX_FILE + 1), None
     except OSError as error:
-        return None, Problem(relative, 0, f"无法读取：{error.strerror}")
+        return None, Problem(relative, 0, f"无法读取：{os_reason(error)}")
 
 
 def _opener(follow):

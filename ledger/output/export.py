@@ -8,11 +8,11 @@ from typing import NamedTuple
 
 from ledger.core.bulletin import by_unit
 from ledger.core.issues import record, register
-from ledger.core.queries import select
+from ledger.core.queries import reached, select
 from ledger.output.issues import step_text
 from ledger.output.render import flat, percent
 from ledger.plans.annotations import trailing
-from ledger.vocab import LIGHT
+from ledger.vocab import LIGHT, LedgerError, target_text
 
 FORMATS = ("xlsx", "csv", "json")
 
@@ -36,6 +36,11 @@ UNIT_FIELDS = [
     Field("on_pace", "正常推进", 9), Field("behind", "落后", 7), Field("overdue", "逾期", 7),
     Field("no_percent", "进度未填", 9), Field("unreported", "未报送", 8), Field("completion", "完成率", 9, "percent"),
     Field("stale_tasks", "本周期未报送任务", 30), Field("last_report", "最近报送", 12, "date"),
+]
+TARGET_FIELDS = [
+    Field("task", "序号", 6), Field("title", "工作任务", 22), Field("name", "指标", 26), Field("target", "目标", 16),
+    Field("actual", "最新完成值", 11), Field("measure", "单位", 10), Field("reached", "完成比例", 10, "percent"),
+    Field("date", "报送日期", 12, "date"), Field("unit", "报送单位", 18),
 ]
 PROBLEM_FIELDS = [
     Field("id", "编号", 12), Field("task", "序号", 6), Field("title", "工作任务", 22), Field("text", "问题", 36),
@@ -66,6 +71,18 @@ def task_rows(tasks, states):
     return rows
 
 
+def target_rows(tasks, states):
+    """One row per numeric target of the task states: the target, its latest actual and the share reached."""
+    rows = []
+    for s in states:
+        for target in tasks[s.id].targets:
+            value, date, unit = s.actuals.get(target.name, (None, None, None))
+            rows.append({"task": s.id, "title": s.title, "name": target.name, "target": target_text(target),
+                         "actual": value, "measure": target.measure, "reached": reached(target, value), "date": date,
+                         "unit": unit})
+    return rows
+
+
 def sheets(ledger, state, unit=None):
     """The export's content: title line, task rows and unit summary rows, limited to one unit's tasks if given."""
     units = by_unit(state.units, state.tasks)
@@ -78,6 +95,7 @@ def sheets(ledger, state, unit=None):
         "as_of": state.as_of.isoformat(), "elapsed": state.elapsed, "unit": unit,
         "tasks": task_rows(ledger.tasks, tasks),
         "units": [{field.key: u[field.key] for field in UNIT_FIELDS} for u in units],
+        "targets": target_rows(ledger.tasks, tasks),
         "problems": problem_rows(ledger, state.as_of, {s.id for s in tasks}, unit),
     }
 
@@ -109,17 +127,22 @@ def json_bytes(content):
 
 
 def csv_bytes(fields, rows):
-    """The rows as CSV under the fields' headers, in UTF-8 with a BOM."""
+    """The rows as CSV under the fields' headers, in UTF-8 with a BOM; no cell a spreadsheet would run."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([field.header for field in fields])
     for row in rows:
-        writer.writerow([flat(row[field.key]) for field in fields])
+        writer.writerow([inert(flat(row[field.key])) for field in fields])
     return out.getvalue().encode("utf-8-sig")  # the BOM tells Excel the file is UTF-8
 
 
+def inert(value):
+    """A csv cell Excel and WPS will not run: text opening with = + @ (a formula to them) gets a leading '."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "@") else value
+
+
 def workbook(content):
-    """The export as xlsx bytes: a sheet of all tasks and a summary sheet by unit."""
+    """The export as xlsx bytes: a sheet of all tasks, a summary sheet by unit and a sheet of the numeric targets."""
     from openpyxl import Workbook  # noqa: PLC0415 - openpyxl only for xlsx
 
     book = Workbook()
@@ -131,9 +154,36 @@ def workbook(content):
         if light.value in LIGHT_FILLS:
             _colour(light, *LIGHT_FILLS[light.value])
     _sheet(book.create_sheet("按单位汇总"), f"{content['title']} · 按单位汇总", UNIT_FIELDS, content["units"])
+    _sheet(book.create_sheet("数值指标"), f"{content['title']} · 数值指标", TARGET_FIELDS, content["targets"])
     _sheet(book.create_sheet("问题"), f"{content['title']} · 问题清单", PROBLEM_FIELDS, content["problems"])
-    out = io.BytesIO()
-    book.save(out)
+    return _saved(book)
+
+
+def _saved(book):
+    """The workbook's bytes. openpyxl writes each sheet to a temporary file first: a LedgerError says so when
+    it cannot (no writable temporary folder, a full disk, a file size limit)."""
+    import gc  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from lxml.etree import SerialisationError  # noqa: PLC0415 - how openpyxl's writer reports a failed write
+
+    from ledger.vocab import os_reason  # noqa: PLC0415
+
+    out, failed = io.BytesIO(), None
+    # a writer abandoned by the failure fails once more when collected: that second report is not news
+    hook, sys.unraisablehook = sys.unraisablehook, lambda unraisable: None
+    try:
+        book.save(out)
+    except OSError as error:
+        failed = os_reason(error)
+    except SerialisationError as error:
+        failed = str(error)
+    finally:
+        gc.collect()
+        sys.unraisablehook = hook
+    if failed:
+        raise LedgerError(f"无法生成 xlsx：openpyxl 写临时文件失败（{failed}）；请检查临时目录（环境变量 TMPDIR）是否"
+                          "存在、可写、有空间，以及文件大小限制（ulimit -f）")
     return out.getvalue()
 
 
@@ -149,6 +199,9 @@ def _sheet(sheet, title, fields, rows):
     sheet.append([field.header for field in fields])
     for row in rows:
         sheet.append([_cell(row[field.key], field.kind) for field in fields])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # text from the journals is text: a note "=…" must not become a formula
+                cell.data_type = "s"
     wrap = Alignment(wrap_text=True, vertical="top")
     for number, field in enumerate(fields, 1):
         letter = get_column_letter(number)

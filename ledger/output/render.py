@@ -9,7 +9,10 @@ from typing import Callable, NamedTuple
 from ledger.vocab import LIGHTS, LedgerError
 
 LIGHT_STYLES = {light.name: light.terminal for light in LIGHTS}
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# control characters (ANSI escapes), and the invisible marks that reorder or break lines: bidirectional
+# overrides and isolates (U+202E shows text backwards), line and paragraph separators
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+INVISIBLE = re.compile("[\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 class Column(NamedTuple):
@@ -27,7 +30,8 @@ class Screen(NamedTuple):
 
 def clean(text):
     """Text safe for a terminal: control characters (ANSI escapes included) made visible and inert."""
-    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if m.group() < "\u0100" else f"\\u{ord(m.group()):04x}",
+                       str(text))
 
 
 def percent(value):
@@ -74,7 +78,9 @@ def render(records, columns, fmt, screen=Screen(), title=None, notes=()):
 
 
 def as_json(value):
-    return json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n"
+    """value as JSON; the invisible marks escaped (\\u202e), which JSON reads back as the same text."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    return INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def tabulated(records, columns, fmt, title=None, notes=()):
@@ -92,37 +98,31 @@ def cells(records, columns):
 
 
 def _rich(rows, headers, title, notes, screen):
-    from rich.table import Table  # noqa: PLC0415
     from rich.text import Text  # noqa: PLC0415
 
     out = console(screen)
     widths = _natural_widths(rows, headers)
-    if _fits(rows, widths, title, out.width):
-        out.print(_drawn(rows, headers, widths, title))
+    if title:
+        out.print(Text(clean(title)))  # never padded: a title line ends where its words end
+    if _fits(rows, widths, out.width):
+        out.print(_drawn([[[cell] for cell in row] for row in rows], headers, widths))
     else:
-        table = Table(title=Text(clean(title)) if title else None, title_justify="left")
-        for header in headers:
-            table.add_column(header, overflow="fold")
-        for row in rows:
-            table.add_row(*(Text(cell, style=LIGHT_STYLES.get(cell, "")) for cell in row))
-        out.print(table)
+        narrow = _narrowed(rows, headers, widths, out.width)
+        out.print(_drawn(*narrow) if narrow else _listed(rows, headers, out.width))
     for note in notes:
         out.print(Text(clean(note)))
     return out.file.getvalue()
 
 
-def _fits(rows, widths, title, width):
-    """True when rich would draw every cell on one line at its natural width (nothing to wrap)."""
-    from rich.cells import cell_len  # noqa: PLC0415
-
-    table_width = sum(widths) + 3 * len(widths) + 1
-    return (table_width <= width and cell_len(clean(title or "")) <= table_width
+def _fits(rows, widths, width):
+    """True when every cell fits on one line at its natural width."""
+    return (sum(widths) + 3 * len(widths) + 1 <= width
             and not any("\n" in cell for row in rows for cell in row))
 
 
-def _drawn(rows, headers, widths, title):
-    """The table exactly as rich's Table draws one that fits, built as one Text: rich renders a long
-    listing cell by cell at ~0.5 ms a row, this at a tenth of that."""
+def _drawn(rows, headers, widths):
+    """The table exactly as rich's Table draws it, built as one Text: rich renders a long listing cell by cell
+    at ~0.5 ms a row, this at a tenth of that. rows: each cell a list of its lines."""
     from rich import box  # noqa: PLC0415
     from rich.cells import cell_len  # noqa: PLC0415
     from rich.text import Text  # noqa: PLC0415
@@ -130,25 +130,109 @@ def _drawn(rows, headers, widths, title):
     frame, spans = box.HEAVY_HEAD, [width + 2 for width in widths]
     text = Text(no_wrap=True, overflow="ignore")
 
-    def row(values, left, middle, right, header=False):
+    def row(values, left, middle, right, header=False, styles=()):
         text.append(left)
         for index, (value, width) in enumerate(zip(values, widths)):
             padding = "bold" if header else ""
             text.append(" ", style=padding)
-            text.append(value + " " * (width - cell_len(value)), style=padding or LIGHT_STYLES.get(value, ""))
+            text.append(value + " " * (width - cell_len(value)), style=padding or styles[index])
             text.append(" ", style=padding)
             text.append(right if index == len(widths) - 1 else middle)
         text.append("\n")
 
-    if title:
-        title = clean(title)
-        text.append(title + " " * (sum(spans) + len(spans) + 1 - cell_len(title)) + "\n")
     text.append(frame.get_top(spans) + "\n")
     row(headers, frame.head_left, frame.head_vertical, frame.head_right, header=True)
     text.append(frame.get_row(spans, level="head") + "\n")
-    for values in rows:
-        row(values, frame.mid_left, frame.mid_vertical, frame.mid_right)
+    for cells_lines in rows:
+        styles = [LIGHT_STYLES.get("".join(lines), "") for lines in cells_lines]
+        for number in range(max(map(len, cells_lines))):
+            row([lines[number] if number < len(lines) else "" for lines in cells_lines], frame.mid_left,
+                frame.mid_vertical, frame.mid_right, styles=styles)
     text.append(frame.get_bottom(spans))
+    return text
+
+
+# where a line may not break: after an opening bracket, before a closing one or a pause (、，。…), inside a word of
+# ASCII (a date, a number, 45%), inside a short run of Chinese (a status, a light, a short name: up to eight
+# characters between spaces and punctuation); in a list of organisations' names joined by 、, only after the 、
+OPENING, CLOSING = "（《「『“‘([", "、，。；：！？）》」』”’%…),.;:!?]"
+WORD = r"[^\s!-~、，。；：！？（）《》「」『』“”‘’…·—]"
+WORDS = re.compile(rf"\s+|[!-~]+|(?<!{WORD}){WORD}{{1,8}}(?!{WORD})|.", re.S)
+NAME = rf"(?:{WORD}|[()（）]){{1,15}}[局委办室部院行心区会队所站社团厂司镇乡道）)]"  # 县水利局, 各乡镇（街道）
+NAME_LIST = re.compile(rf"{NAME}(、{NAME})+")
+
+
+def tokens(cell):
+    """The cell's text as the pieces a line may break between."""
+    if NAME_LIST.fullmatch(cell):
+        names = cell.split("、")
+        return [f"{name}、" for name in names[:-1]] + [names[-1]]
+    found = []
+    for piece in WORDS.findall(cell):
+        if found and (piece[0] in CLOSING or found[-1][-1] in OPENING) and not piece.isspace():
+            found[-1] += piece
+        else:
+            found.append(piece)
+    return found
+
+
+def wrapped(cell, width):
+    """The cell's lines at width: broken only where tokens allows; a piece wider than the column is folded."""
+    from rich.cells import cell_len, chop_cells  # noqa: PLC0415
+
+    lines = []
+    for paragraph in cell.split("\n"):
+        line = ""
+        for piece in tokens(paragraph):
+            if cell_len(line + piece.rstrip()) <= width:
+                line += piece
+                continue
+            if line.strip():
+                lines.append(line.rstrip())
+            piece = piece.lstrip()
+            while cell_len(piece) > width:
+                first, *_ = chop_cells(piece, width)
+                lines.append(first)
+                piece = piece[len(first):]
+            line = piece
+        lines.append(line.rstrip())
+    return lines
+
+
+def _narrowed(rows, headers, widths, width):
+    """(rows of wrapped lines, headers, column widths) for a table too wide for its lines to fit, or None when
+    even its narrowest form (each column as wide as its widest unbreakable piece) is wider than the screen."""
+    from rich.cells import cell_len  # noqa: PLC0415
+
+    least = [cell_len(header) for header in headers]
+    for row in rows:
+        for index, cell in enumerate(row):
+            least[index] = max(least[index], *(cell_len(piece.rstrip()) for piece in tokens(cell) or [""]))
+    room = width - 3 * len(headers) - 1
+    if sum(least) > room:
+        return None
+    given = list(widths)
+    while sum(given) > room:  # the widest column that can give a cell gives it, as rich shares out a table
+        index = max((i for i in range(len(given)) if given[i] > least[i]), key=lambda i: given[i])
+        given[index] -= 1
+    return [[wrapped(cell, size) for cell, size in zip(row, given)] for row in rows], headers, given
+
+
+def _listed(rows, headers, width):
+    """Each row as lines of 名称：值, for a screen too narrow for the table: what a phone-sized terminal reads."""
+    from rich.cells import cell_len  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
+
+    text = Text(no_wrap=True, overflow="ignore")
+    label = max(map(cell_len, headers)) + 1
+    for number, row in enumerate(rows):
+        if number:
+            text.append("\n")
+        for header, cell in zip(headers, row):
+            lines = wrapped(cell, max(width - label - 1, 8))
+            text.append(header + "：" + " " * (label - cell_len(header) - 1))
+            text.append(lines[0], style=LIGHT_STYLES.get(cell, ""))
+            text.append("".join(f"\n{' ' * (label + 1)}{line}" for line in lines[1:]) + "\n")
     return text
 
 
@@ -171,12 +255,15 @@ def _csv(records):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(keys)
-    for record in records:
-        writer.writerow([flat(record.get(key)) for key in keys])
+    for record in records:  # csv is read on terminals too: what files and git hold is shown made safe
+        writer.writerow([clean(value) if isinstance(value, str) else value
+                         for value in (flat(record.get(key)) for key in keys)])
     return out.getvalue()
 
 
 def flat(value):
+    if isinstance(value, bool):  # as json writes them
+        return "true" if value else "false"
     if isinstance(value, (list, tuple)):
         return "、".join(map(str, value))
     if isinstance(value, dict):

@@ -12,7 +12,7 @@ PACES = PACE_LABELS  # key -> label, in the order the bulletin lists them
 # format -> the extensions of -o that pick it (docx is written by output/word.py)
 FORMATS = {"markdown": (".md", ".markdown"), "html": (".html", ".htm"), "text": (".txt",), "docx": (".docx",)}
 HEADINGS = ("一、总体情况", "二、分部分推进情况", "三、各牵头单位推进情况", "四、落后和逾期任务",
-            "五、未按时报送的单位", "六、数值指标", "七、问题清单（按协调单位）", "八、未解决的问题")
+            "五、未按时报送的单位", "六、数值指标", "七、本期新报送", "八、问题清单（按协调单位）", "九、未解决的问题")
 PACE_NOTE = ("口径：已完成＝状态为已完成；逾期＝过了完成时限仍未完成（报送过与否都算）；落后＝黄灯或红灯；"
              "进度未填＝报送过但从没填过进度；未报送＝牵头单位（统筹类任务为办公室）尚无进展；"
              "其余为正常推进。每项任务只计一类。")
@@ -61,6 +61,10 @@ TARGET_COLUMNS = [Column("task", "任务"), Column("name", "指标"), Column("ta
                   Column("reached", "完成比例", lambda r: percent(r["reached"])),
                   Column("basis", "对照", lambda r: f"{'目标' if r['kind'] == 'growth' else '序时'} {percent(r['basis'])}"),
                   Column("date", "报送", lambda r: f"{r['date']} {r['unit']}"), Column("flag", "预警")]
+NEW_COLUMNS = [Column("date", "日期"), Column("unit", "单位"), Column("task", "序号"), Column("title", "任务"),
+               Column("status", "状态"), Column("percent", "进度", lambda r: percent(r["percent"])),
+               Column("progress", "进展", lambda r: f"（更正 {r['corrects']} 的条目）{r['progress']}" if r["corrects"]
+                      else r["progress"])]
 
 
 ISSUE_UNIT_COLUMNS = [Column("coordinator", "协调单位", lambda r: r["coordinator"] or "（未交办）"),
@@ -90,6 +94,8 @@ def notes(content):
         "targets": f"共 {content['targets_total']} 个数值指标，已报送完成值 {len(content['targets'])} 个，"
                    f"其中 {flagged} 个预警。增长类指标按实际增长与目标比较，"
                    f"“不超过”类指标（如用水总量）按已用上限的比例，快于序时进度或超过上限即预警。",
+        "new": f"本期（{content['since']} 至 {content['as_of']}，按条目日期）共 {len(content['new'])} 条报送，"
+               f"涉及 {len({r['task'] for r in content['new']})} 项任务、{len({r['unit'] for r in content['new']})} 个单位。",
         "issues": issues_text(content["issues"], content["as_of"]),
         "open": "逾期的在前。问题的经过见 ledger problem 编号，或 ledger show 任务序号。",
     }
@@ -110,8 +116,9 @@ def tables(content):
             (HEADINGS[3], content["lagging"], LAGGING_COLUMNS, said["lagging"]),
             (HEADINGS[4], content["stale"], STALE_COLUMNS, said["stale"]),
             (HEADINGS[5], content["targets"], TARGET_COLUMNS, said["targets"]),
-            (HEADINGS[6], content["issues"]["by_unit"], ISSUE_UNIT_COLUMNS, said["issues"]),
-            (HEADINGS[7], content["issues"]["list"], ISSUE_COLUMNS, said["open"])]
+            (HEADINGS[6], content["new"], NEW_COLUMNS, said["new"]),
+            (HEADINGS[7], content["issues"]["by_unit"], ISSUE_UNIT_COLUMNS, said["issues"]),
+            (HEADINGS[8], content["issues"]["list"], ISSUE_COLUMNS, said["open"])]
 
 
 def document(content, table_format, title_mark, heading_mark, escape):

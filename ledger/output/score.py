@@ -1,11 +1,10 @@
 """The 考核 as text and files: one row per unit, a unit's score explained line by line, and the same as xlsx,
 csv or json."""
 
-import io
 from fractions import Fraction
 
 from ledger.core.score import DEDUCTIONS, MEASURES, half_up
-from ledger.output.export import Field, _sheet, csv_bytes, json_bytes
+from ledger.output.export import Field, _saved, _sheet, csv_bytes, json_bytes
 from ledger.output.render import Column, as_json, lines, render
 
 FORMATS = ("xlsx", "csv", "json")
@@ -152,6 +151,4 @@ def _workbook(assessment, content):
     rules += [{"what": name, "value": assessment.points[key], "kind": "每次扣分"} for key, (name, _) in DEDUCTIONS.items()]
     _sheet(book.create_sheet("权重与扣分"), f"{title} · 权重与扣分（data/config.yaml）",
            [Field("kind", "类别", 10), Field("what", "项目", 30), Field("value", "分值", 8)], rules)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return _saved(book)

@@ -44,9 +44,10 @@ def _record(task):
     return {**task._asdict(), "actuals": {name: list(value) for name, value in task.actuals.items()}}
 
 
-def status(plan, state, tasks, fmt, screen, unit=None):
+def status(plan, state, tasks, fmt, screen, unit=None, since=None):
     who = f"{unit} · " if unit else ""
-    title = f"{who}截至 {state.as_of}，序时进度 {percent(state.elapsed)}，共 {len(tasks)} 项任务"
+    count = f"{since} 以来有新报送的任务 {len(tasks)} 项" if since else f"共 {len(tasks)} 项任务"
+    title = f"{who}截至 {state.as_of}，序时进度 {percent(state.elapsed)}，{count}"
     return render([_record(task) for task in tasks], STATUS_COLUMNS, fmt, screen, title=title,
                   notes=_notes(light_counts(tasks), period_note(plan, state)))
 
@@ -101,6 +102,8 @@ def task_card(plan, state, card, fmt, screen):
     out = lines(header)
     if card.targets:
         out += render(card.targets, TARGET_COLUMNS, fmt, screen, title="数值指标")
+    if not card.entries:
+        return out + "进展记录：暂无进展记录\n"
     corrections = sum(1 for entry in card.entries if entry["corrects"])
     note = [f"其中 {corrections} 条是更正：它改的是所更正那一条的内容，在那一条的日期生效"] if corrections else []
     return (out + render(card.entries, ENTRY_COLUMNS, fmt, screen, title=f"进展记录（{len(card.entries)} 条）",

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ledger.plans import tables
-from ledger.vocab import LedgerError
+from ledger.vocab import LedgerError, os_reason
 
 BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8（带 BOM）"), (b"\xff\xfe", "utf-16", "UTF-16"),
         (b"\xfe\xff", "utf-16", "UTF-16"))
@@ -74,7 +74,7 @@ def _read(path):
         with path.open("rb") as handle:
             return handle.read(MAX_FILE + 1)
     except OSError as error:
-        raise LedgerError(f"无法读取计划文件 {path}：{error.strerror}", usage=True) from None
+        raise LedgerError(f"无法读取计划文件 {path}：{os_reason(error)}", usage=True) from None
 
 
 def _limited(path, lines):
