@@ -197,9 +197,10 @@ def _sheet(sheet, title, fields, rows):
     sheet.merge_cells(f"A1:{last}1")
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([field.header for field in fields])
-    for row in rows:
+    for number, row in enumerate(rows, 3):
         sheet.append([_cell(row[field.key], field.kind) for field in fields])
-        for cell in sheet[sheet.max_row]:
+        for column in range(1, len(fields) + 1):  # by address: sheet.max_row counts every cell, each time
+            cell = sheet.cell(number, column)
             if cell.data_type == "f":  # text from the journals is text: a note "=…" must not become a formula
                 cell.data_type = "s"
     wrap = Alignment(wrap_text=True, vertical="top")
