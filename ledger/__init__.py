@@ -17,11 +17,11 @@ def load(root, today=None, units=None):
     return _load(root, today=today, units=units)
 
 
-def load_string(tasks, units="units: []\n", config=None, journals=(), today=None):
+def load_string(tasks, units="units: []\n", config=None, journals=(), today=None, actions=None):
     """A ledger from texts, for tests and tools (see ledger.core.load.load_string)."""
     from ledger.core.load import load_string as _load_string
 
-    return _load_string(tasks, units, config, journals, today)
+    return _load_string(tasks, units, config, journals, today, actions)
 
 
 def state(ledger, as_of):
@@ -29,3 +29,17 @@ def state(ledger, as_of):
     from ledger.core.state import state as _state
 
     return _state(ledger, as_of)
+
+
+def issues(ledger, as_of=None):
+    """Every problem raised in the entries up to as_of, with its state and steps (see ledger.core.issues)."""
+    from ledger.core.issues import register
+
+    return register(ledger, as_of)[0]
+
+
+def score(ledger, start, end):
+    """The 考核 of every unit over the days start to end (see ledger.core.score.assess)."""
+    from ledger.core.score import assess
+
+    return assess(ledger, start, end)

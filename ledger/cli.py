@@ -258,11 +258,14 @@ def update(task: int = typer.Argument(..., metavar="序号", help="任务序号"
                                                   help="报送人；默认取环境变量 LEDGER_REPORTER，其次台账所在 git 仓库的 user.name"),
            corrects: Optional[str] = typer.Option(None, "--corrects", metavar="日期",
                                                   help="这条是更正：被更正条目的日期 YYYY-MM-DD"),
+           resolves: List[str] = typer.Option([], "--resolves", metavar="问题编号",
+                                              help="本任务的这个问题已解决（问题编号，如 P25-0821）；可多次"),
            force: bool = typer.Option(False, "--force", help="日志里已有同一天、同一任务、同样进展的条目时仍然追加"),
            commit: bool = typer.Option(False, "--commit", help="追加后用 git 只提交这一个日志，提交说明按统一格式")):
     """向本单位的进展日志追加一条经过校验的进展（只追加，不改动已有内容），并说明这项任务现在的灯。
     在终端里不写 --note 时，显示上一条进展并逐项询问。"""
     from ledger.core import update as updates  # noqa: PLC0415
+    from ledger.output import issues as shown_issues  # noqa: PLC0415
     from ledger.output import views  # noqa: PLC0415
 
     ledger = _load(units=())  # the entry is checked in full; other files' problems are validate's business
@@ -271,11 +274,12 @@ def update(task: int = typer.Argument(..., metavar="序号", help="任务序号"
     day = _date(date, "--date") if date else today
     fields = {"status": status, "percent": percent, "progress": note, "problems": problem, "next": next_steps,
               "metric": metric, "reporter": reporter or os.environ.get("LEDGER_REPORTER") or _git_user(ledger.root),
-              "corrects": _date(corrects, "--corrects").isoformat() if corrects else None}
+              "corrects": _date(corrects, "--corrects").isoformat() if corrects else None, "resolves": resolves}
     if note is None:
         fields = _asked(ledger, task, name, day, fields)
     done = updates.record(ledger, task, name, day, fields, today, dated=bool(date), commit=commit, force=force)
     _out(views.appended(done))
+    _out(shown_issues.steps_taken(done.issues))
     if done.commit_error:
         raise LedgerError(done.commit_error)
 
@@ -453,6 +457,104 @@ def export(output: str = typer.Option(..., "--output", "-o", help=OUTPUT_HELP),
     if output != "-":
         print(f"已写入 {output}：{len(content['tasks'])} 项任务，{len(content['units'])} 个单位（截至 {day}）")
     _warn(ledger, now, "json")
+
+
+# --- 问题清单 and 考核 (issue 16) ---------------------------------------------------------------------------
+
+@app.command()
+def problems(open_only: bool = typer.Option(False, "--open", help="只看未解决的（待协调、协调中）"),
+             unit: Optional[str] = UnitOption,
+             task: Optional[int] = typer.Option(None, "--task", "-t", metavar="序号", help="任务序号",
+                                                autocompletion=_complete_tasks),
+             as_of: Optional[str] = AsOf, fmt: str = Format):
+    """问题清单：各单位在进展里报的问题，编号、状态（待协调、协调中、已解决、已反馈）、协调单位、历时、办结时限；逾期的标出。"""
+    from ledger.core import issues  # noqa: PLC0415
+    from ledger.output import issues as shown  # noqa: PLC0415
+
+    ledger, day = _load(), _as_of(as_of)
+    if _empty(ledger, fmt):
+        return
+    if task is not None:
+        _task(ledger, task)
+    name = _unit(ledger, unit)
+    found = issues.select(issues.register(ledger, day)[0], day, open_only, name, task)
+    titles = {t.id: t.title for t in ledger.tasks.values()}
+    _out(shown.problem_list(shown.rows(found, day, titles), day, fmt, _screen(), f"{name} · " if name else ""))
+    _warn(ledger)
+
+
+@app.command()
+def problem(number: str = typer.Argument(..., metavar="编号", help="问题编号，如 P25-0821（见 ledger problems）"),
+            assign: Optional[str] = typer.Option(None, "--assign", metavar="单位", autocompletion=_complete_units,
+                                                 help="交办：协调单位（全称或简称），须同时写 --due"),
+            due: Optional[str] = typer.Option(None, "--due", metavar="日期", help="交办的办结时限 YYYY-MM-DD"),
+            close: bool = typer.Option(False, "--close", help="确认已解决，销号（已反馈）"),
+            reopen: bool = typer.Option(False, "--reopen", help="重新打开已解决或已销号的问题"),
+            note: Optional[str] = typer.Option(None, "--note", "-n", metavar="文字", help="办理说明（交办、销号、重新打开时必填）"),
+            date: Optional[str] = typer.Option(None, "--date", metavar="日期", help="办理日期 YYYY-MM-DD，默认今天"),
+            reporter: Optional[str] = typer.Option(None, "--reporter", metavar="姓名",
+                                                   help="经办人；默认取环境变量 LEDGER_REPORTER"),
+            as_of: Optional[str] = AsOf):
+    """一个问题及其经过；办公室交办（--assign 单位 --due 日期）、销号（--close）或重新打开（--reopen），追加到 data/problems.yaml（只追加，不改动已有内容）。"""
+    from ledger.core import issues, queries  # noqa: PLC0415
+    from ledger.output import issues as shown  # noqa: PLC0415
+
+    steps = [key for key, given in (("assign", assign), ("close", close), ("reopen", reopen)) if given]
+    if len(steps) > 1:
+        raise LedgerError("--assign、--close、--reopen 一次只能写一个", usage=True)
+    if due and not assign:
+        raise LedgerError("--due 只和 --assign 一起用：交办时写办结时限", usage=True)
+    ledger = _load(units=())
+    titles = {t.id: t.title for t in ledger.tasks.values()}
+    if not steps:
+        day = _as_of(as_of)
+        found = queries.problem(ledger, number, day)[1]
+        _out(shown.one(issues.record(found, day, titles), day))
+        return
+    if assign and not due:
+        raise LedgerError("--assign 须同时写 --due：交办的办结时限 YYYY-MM-DD", usage=True)
+    if not note:
+        raise LedgerError("缺少 --note：请写明办理情况", usage=True)
+    today = _today()
+    day = _date(date, "--date") if date else today
+    from ledger.core import office  # noqa: PLC0415 - the write path: pydantic, PyYAML
+
+    unit = _unit(ledger, assign)
+    acted = office.act(ledger, number, steps[0], unit, _date(due, "--due").isoformat() if due else None, note,
+                       reporter or os.environ.get("LEDGER_REPORTER"), day, today, dated=bool(date))
+    _out(shown.acted(acted, office.said(acted.action)))
+
+
+@app.command()
+def score(start: Optional[str] = typer.Option(None, "--from", metavar="日期", help="考核期第一天 YYYY-MM-DD，默认计划期开始"),
+          end: Optional[str] = typer.Option(None, "--to", metavar="日期", help="考核期最后一天 YYYY-MM-DD，默认今天"),
+          unit: Optional[str] = UnitOption, fmt: str = Format,
+          output: Optional[str] = typer.Option(None, "--output", "-o", metavar="文件",
+                                               help="写入文件：xlsx、csv 或 json（按扩展名）")):
+    """考核：按进展日志和问题办理记录，给每个单位算报送及时率、序时达标率、完成率、指标达成率、问题解决率、加权总分和名次；--unit 逐条说明一个单位的得分。"""
+    from ledger.core.score import assess  # noqa: PLC0415
+    from ledger.output import score as shown  # noqa: PLC0415
+
+    ledger = _load()
+    if _empty(ledger, fmt):
+        return
+    first = _date(start, "--from") if start else dt.date.fromisoformat(ledger.plan.start)
+    last = _date(end, "--to") if end else _today()
+    if first > last:
+        raise LedgerError(f"--from（{first}）晚于 --to（{last}）；考核期应从 --from 到 --to", usage=True)
+    kind = output.rsplit(".", 1)[-1].lower() if output else None
+    if output and kind not in shown.FORMATS:
+        raise LedgerError(f"无法按扩展名判断“{output}”的格式；可用：{'、'.join(shown.FORMATS)}", usage=True)
+    name = _unit(ledger, unit)
+    found = assess(ledger, first, last)
+    if output:
+        _save(output, shown.write(found, kind))
+        print(f"已写入 {output}：{len(found.units)} 个单位的考核（{first} 至 {last}）")
+    elif name:
+        _out(shown.explain(found, next(s for s in found.units if s.unit == name), fmt, _screen()))
+    else:
+        _out(shown.table(found, fmt, _screen()))
+    _warn(ledger)
 
 
 @app.command()
@@ -763,6 +865,8 @@ def main():
         code = 130
     finally:
         RUNNING[0] = False
+        if "ledger.files.index" in sys.modules:  # a command run in a process that goes on (tests, a shell) lets go
+            sys.modules["ledger.files.index"].close_all()
     sys.exit(code or 0)
 
 

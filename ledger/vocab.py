@@ -113,10 +113,68 @@ ENTRY_FIELDS = {
     "next": "下步计划",
     "actuals": "指标完成值",
     "clear": "清除的字段",
+    "resolves": "已解决的问题",
     "reporter": "报送人",
 }
 # the fields an entry may give and later entries carry forward, per field; `clear` may name these
 CLEARABLE = ("problems", "next")
+
+
+# --- problems from 发现 to 反馈 (the README's 问题清单) --------------------------------------------------
+
+class IssueState(NamedTuple):
+    """One state of a problem raised in an entry: its name, whether it is still to be solved, what it means."""
+
+    name: str
+    open: bool
+    rule: str
+
+
+ISSUE_STATES = (
+    IssueState("待协调", True, "单位在进展里报了这个问题，办公室还没有交办"),
+    IssueState("协调中", True, "办公室已交办：指定了协调单位和办结时限"),
+    IssueState("已解决", False, "报送单位说已解决（--resolves，或用 --problem \"\" 清除本单位报的问题），等办公室确认"),
+    IssueState("已反馈", False, "办公室确认办结、销号"),
+)
+PENDING, COORDINATING, SOLVED, CLOSED = (state.name for state in ISSUE_STATES)
+OPEN_STATES = tuple(state.name for state in ISSUE_STATES if state.open)
+
+
+class Step(NamedTuple):
+    """One step in a problem's life: who takes it, from which states, to which state."""
+
+    key: str
+    name: str
+    by: str  # "entry": a unit's journal entry; "office": data/problems.yaml
+    allowed: tuple  # the states it may be taken from
+    to: object  # the state it leads to; None: back to 协调中 if ever assigned, else 待协调; "" : unchanged
+
+
+STEPS = (
+    Step("raise", "提出", "entry", (), PENDING),
+    Step("repeat", "再次报送", "entry", OPEN_STATES, ""),
+    Step("resolve", "报已解决", "entry", OPEN_STATES, SOLVED),
+    Step("assign", "交办", "office", (PENDING, COORDINATING, SOLVED), COORDINATING),
+    Step("close", "销号", "office", (PENDING, COORDINATING, SOLVED), CLOSED),
+    Step("reopen", "重新打开", "office", (SOLVED, CLOSED), None),
+)
+STEP = {step.key: step for step in STEPS}
+OFFICE_STEPS = tuple(step.key for step in STEPS if step.by == "office")
+
+# a problem's id: P<task>-<month><day it was raised>, then -2, -3 … for more raised on one task and day
+PROBLEM_ID = r"P([1-9][0-9]*)-[0-9]{4}(?:-[2-9]|-[1-9][0-9]+)?"
+PROBLEM_ID_HELP = "应为 P任务序号-提出的月日，例如 P25-0821（同一天第二个问题是 P25-0821-2）"
+
+# office action fields (data/problems.yaml), in the order they are written, with their Chinese names
+ACTION_FIELDS = {
+    "date": "日期",
+    "problem": "问题编号",
+    "action": "办理",
+    "unit": "协调单位",
+    "due": "办结时限",
+    "note": "说明",
+    "reporter": "经办人",
+}
 
 FORMATS_HELP = "输出格式：table（默认）、csv、json，或任意 tabulate 格式（markdown、plain、grid、html …）"
 

@@ -25,7 +25,7 @@ def test_help_is_chinese_and_h_is_accepted():
     from rich.cells import cell_len
     rows = [line for line in update.splitlines() if line.startswith("  -")]
     starts = {cell_len(re.match(r"  \S.*?\s{2,}", line).group()) for line in rows}
-    assert len(rows) == 13 and len(starts) == 1
+    assert len(rows) == 14 and len(starts) == 1
 
 
 def test_ledger_alone_prints_its_help_and_version_works():

@@ -315,10 +315,12 @@ def test_records_hold_what_the_models_declare():
     from ledger.files import models, records
 
     extra = {"Task": ("line", "lines"), "Unit": ("line", "lines"), "Section": ("line", "lines"),
-             "Entry": ("unit", "file", "line", "end")}
-    for name in ("Plan", "Section", "Target", "Task", "Unit", "Config", "Entry"):
+             "Entry": ("unit", "file", "line", "end"), "Action": ("line", "lines")}
+    for name in ("Plan", "Section", "Target", "Task", "Unit", "Config", "Entry", "Action"):
         declared = tuple(getattr(models, name).model_fields) + extra.get(name, ())
         assert getattr(records, name)._fields == declared, name
+    # a ledger without a config file takes the models' defaults, without importing pydantic to learn them
+    assert load_string(SMALL_TASKS, SMALL_UNITS).config._asdict() == {**models.Config().model_dump(), "office": None}
 
 
 def test_a_correction_written_the_same_day_corrects_the_entry_before_it():

@@ -51,7 +51,7 @@ def test_xlsx(paces):
     out = paces / "台账.xlsx"
     assert export(paces, out) == f"已写入 {out}：6 项任务，3 个单位（截至 2023-08-07）\n"
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["全部任务", "按单位汇总", "数值指标"]
+    assert book.sheetnames == ["全部任务", "按单位汇总", "数值指标", "问题"]
     tasks, units = book["全部任务"], book["按单位汇总"]
     rows = values(tasks)
     assert rows[0][0] == "测试计划工作台账（截至 2023-08-07，序时进度 60%）"
@@ -127,7 +127,7 @@ def test_formats_paths_and_atomic_replacement(paces):
     result = run("export", "-o", out, "--unit", "县林草局", root=paces)
     assert result.code == 2 and out.read_text(encoding="utf-8") == "旧文件"  # refused before anything is written
     export(paces, out)
-    assert openpyxl.load_workbook(out).sheetnames == ["全部任务", "按单位汇总", "数值指标"]
+    assert openpyxl.load_workbook(out).sheetnames == ["全部任务", "按单位汇总", "数值指标", "问题"]
     assert sorted(p.name for p in paces.iterdir()) == ["data", "台账.xlsx"]  # no temporary file left
     assert run("export", "-o", paces / "台账.txt", root=paces) == (
         2, "", "未知的导出格式“txt”；请用 --format 指定：xlsx、csv、json\n")

@@ -31,13 +31,13 @@ def test_log_lists_entries_with_their_commits_filters_and_uncommitted_last(tmp_p
     assert update(repo, 1, "--date", "2023-03-03", "--status", "推进中", "-p", 25, "-n", "补植").code == 0  # not committed
     result = run("log", "--format", "csv", root=repo)
     assert result == (0, (
-        "unit,task,title,date,corrects,status,percent,progress,problems,next,actuals,clear,reporter,file,line,"
+        "unit,task,title,date,corrects,status,percent,progress,problems,next,actuals,clear,resolves,reporter,file,line,"
         "commit,author,email,committed,changed_later\n"
-        f"县林业局,1,造林,2023-03-01,,推进中,20,春季造林,,,{{}},,林业局李四,{J},2,"
+        f"县林业局,1,造林,2023-03-01,,推进中,20,春季造林,,,{{}},,,林业局李四,{J},2,"
         f"{first},林业局李四,lisi@forest.example,2023-03-01T10:00:00+08:00,\n"
-        f"县林业局,2,修路,2023-03-02,,推进中,,配合修路,,,{{}},,林业局李四,{J},8,"
+        f"县林业局,2,修路,2023-03-02,,推进中,,配合修路,,,{{}},,,林业局李四,{J},8,"
         f"{second},林业局李四,lisi@forest.example,2023-03-02T10:00:00+08:00,\n"
-        f"县林业局,1,造林,2023-03-03,,推进中,25,补植,,,{{}},,林业局李四,{J},13,,,,,\n"), "")
+        f"县林业局,1,造林,2023-03-03,,推进中,25,补植,,,{{}},,,林业局李四,{J},13,,,,,\n"), "")
     plain = run("log", "1", "--format", "plain", root=repo)
     assert plain.out == (
         "第 1 项 · 进展条目的提交记录：2 条\n"
@@ -76,7 +76,8 @@ def test_review_lists_new_entries_in_full_and_exits_0_for_a_clean_append(tmp_pat
     assert found == {"base": "HEAD~1", "base_commit": base, "attention": [], "entries": [{
         "unit": "县林业局", "task": 1, "title": "造林", "date": "2023-03-10", "corrects": None, "status": "推进中",
         "percent": 30, "progress": "造林 400 亩", "problems": "苗木不足", "next": "4月补植",
-        "actuals": {"完成造林": 400}, "clear": [], "reporter": "李四", "file": J, "line": 13, "commit": head(repo),
+        "actuals": {"完成造林": 400}, "clear": [], "resolves": [], "reporter": "李四", "file": J, "line": 13,
+        "commit": head(repo),
         "author": "林业局李四", "email": "lisi@forest.example", "committed": "2023-03-10T10:00:00+08:00"}]}
     table = run("review", "--format", "plain", root=repo)
     assert table == (0, (

@@ -30,10 +30,13 @@ def test_init_makes_a_ledger_repository_ready_for_a_plan(tmp_path):
     assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if ".git" not in p.parts[len(folder.parts):][:1]) \
         == [".gitattributes", ".gitignore", "data", "data/config.yaml", "data/progress", "data/progress/.gitkeep",
             "data/tasks.yaml", "data/units.yaml"]
-    assert (folder / ".gitignore").read_text(encoding="utf-8") == "data/progress/.*.lock\n"
+    assert (folder / ".gitignore").read_text(encoding="utf-8") == "data/progress/.*.lock\ndata/.problems.yaml.lock\n"
     assert "data/progress/*.yaml merge=ledger-journal text eol=lf\n" in (folder / ".gitattributes").read_text(encoding="utf-8")
     assert git(folder, "check-attr", "-z", "merge", "eol", "--", "data/progress/县水利局.yaml") == (
         "data/progress/县水利局.yaml\0merge\0ledger-journal\0data/progress/县水利局.yaml\0eol\0lf\0")
+    # the office's record of actions on problems is merged entry by entry too
+    assert git(folder, "check-attr", "-z", "merge", "--", "data/problems.yaml") == (
+        "data/problems.yaml\0merge\0ledger-journal\0")
     assert git(folder, "symbolic-ref", "HEAD") == "refs/heads/main\n"
     # a valid, empty ledger: every command runs on it
     assert run("validate", root=folder) == (0, "", "")
@@ -53,8 +56,9 @@ def test_init_inside_a_repository_adds_to_it_and_keeps_its_files(tmp_path):
     (tmp_path / "ledger" / "data" / "units.yaml").unlink()
     (tmp_path / "ledger" / "data" / "config.yaml").unlink()
     assert run("init", tmp_path / "ledger").code == 0
-    assert (tmp_path / "ledger" / ".gitignore").read_text(encoding="utf-8") == "*.bak\ndata/progress/.*.lock\n"
-    assert (tmp_path / "ledger" / ".gitattributes").read_text(encoding="utf-8").count("merge=ledger-journal") == 1
+    assert (tmp_path / "ledger" / ".gitignore").read_text(encoding="utf-8") == (
+        "*.bak\ndata/progress/.*.lock\ndata/.problems.yaml.lock\n")
+    assert (tmp_path / "ledger" / ".gitattributes").read_text(encoding="utf-8").count("merge=ledger-journal") == 2
 
 
 def test_codeowners_maps_each_journal_to_its_reviewers_and_the_office(tmp_path):

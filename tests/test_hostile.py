@@ -17,7 +17,7 @@ from conftest import SMALL_UNITS, run, write
 HOSTILE = Path(__file__).parent / "hostile"
 J = "data/progress/县林业局.yaml"
 HEADER = "# 县林业局工作进展日志。只在末尾追加新条目；已写入的条目不要修改，更正请追加一条新条目并说明。\n"
-FIELDS = "date、task、corrects、status、percent、progress、problems、next、actuals、clear、reporter"
+FIELDS = "date、task、corrects、status、percent、progress、problems、next、actuals、clear、resolves、reporter"
 ANCHORS = "不允许使用 YAML 锚点和别名（&、*）；请把内容直接写出来，以 & 或 * 开头的文本请加引号"
 TAGS = "台账文件只用普通的文本、数字、列表和映射，以 ! 开头的文本请加引号"
 CHECK = "请检查缩进（只能用空格，不能用 Tab）、冒号后的空格、引号是否成对"
@@ -280,7 +280,9 @@ def test_a_journal_that_is_a_folder(small):
 def test_hostile_registry_and_config(small):
     shutil.copyfile(HOSTILE / "config" / "typo.yaml", small / "data/config.yaml")
     assert run("validate", root=small).out == (
-        "data/config.yaml:1: 未知的配置项“yelow_gap”；是不是“yellow_gap”？可用：yellow_gap、red_gap、cycle、report_day、office\n"
+        "data/config.yaml:1: 未知的配置项“yelow_gap”；是不是“yellow_gap”？可用：yellow_gap、red_gap、cycle、report_day、office、"
+        "weight_reporting、weight_pace、weight_completion、weight_targets、weight_problems、deduct_red、deduct_late、"
+        "deduct_overdue\n"
         "data/config.yaml:3: cycle 的值“weekly”不合要求：应为以下之一：monthly（每月）、quarterly（每季度）；"
         "这一项按默认值 monthly 计\n")
     os.remove(small / "data/config.yaml")

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ledger
+from ledger.core import issues
 from conftest import SMALL_TASKS, SMALL_UNITS, run, run_process, write
 from ledger.core.load import load_files
 from ledger.files.store import cache_folder
@@ -39,10 +40,14 @@ def states(root, as_of="2023-03-31"):
     return json.loads(result.out)
 
 
+def unindexed(root):
+    """The ledger read from its files' bytes, without the index (ledger.load_files keeps none)."""
+    return load_files({str(path.relative_to(root)): path.read_bytes() for path in (root / "data").rglob("*.yaml")})
+
+
 def folded(root, as_of):
-    """The state folded from the files' entries, without the index (ledger.load_files keeps none)."""
-    files = {str(path.relative_to(root)): path.read_bytes() for path in (root / "data").rglob("*.yaml")}
-    return ledger.state(load_files(files), as_of)
+    """The state folded from the files' entries, without the index."""
+    return ledger.state(unindexed(root), as_of)
 
 
 def test_the_index_holds_the_journals_and_one_change_rejudges_that_journal_alone(small):
@@ -142,8 +147,10 @@ def test_the_index_gives_the_state_the_fold_gives(tmp_path_factory, written, day
             write(root / "data/progress" / f"{unit}.yaml", text(entries))
     indexed = ledger.load(root, today="2026-11-29")
     assert indexed.index is not None and indexed.problems == ()
+    plain = unindexed(root)
     for day in days:
-        assert ledger.state(indexed, day) == folded(root, day), day
+        assert ledger.state(indexed, day) == ledger.state(plain, day), day
+        assert issues.register(indexed, day) == issues.register(plain, day), day  # the problem list too
 
 
 def test_the_index_test_can_fail(tmp_path):
@@ -156,11 +163,12 @@ def test_the_index_test_can_fail(tmp_path):
     assert ledger.state(indexed, dt.date(2023, 3, 31)) != folded(tmp_path, dt.date(2023, 3, 31))
 
 
-def test_a_warm_listing_reads_no_journal_entries(tmp_path):
-    """Warm status reads the timelines: the entries table stays untouched (history-independent)."""
+def test_a_warm_listing_scans_no_journal_entries(tmp_path):
+    """Warm status reads the timelines; of the entries it asks only for those that resolve a problem and the
+    tasks they name, each through an index: no query scans the entries table (history-independent)."""
     write(tmp_path / "data/tasks.yaml", SMALL_TASKS)
     write(tmp_path / "data/units.yaml", SMALL_UNITS)
-    write(tmp_path / J, ENTRY)
+    write(tmp_path / J, ENTRY + ENTRY.replace("03-01", "03-02") + "  resolves: [P1-0301]\n")
     run("status", "--as-of", "2023-03-31", root=tmp_path)
     probe = ("import sqlite3, sys; from ledger.cli import main\n"
              "traced = []\n"
@@ -170,7 +178,12 @@ def test_a_warm_listing_reads_no_journal_entries(tmp_path):
              "sqlite3.connect = connect\n"
              "sys.argv = ['ledger', '--root', sys.argv[1], 'status', '--as-of', '2023-03-31']\n"
              "try:\n    main()\nexcept SystemExit:\n    pass\n"
-             "print([s for s in traced if 'FROM entries' in s], file=sys.stderr)\n")
+             "print(repr([s for s in traced if 'FROM entries' in s]), file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True,
                           env={**os.environ, "LEDGER_ROOT": ""})
-    assert done.stderr.strip().splitlines()[-1] == "[]"
+    asked = eval(done.stderr.strip().splitlines()[-1])  # noqa: S307 - the repr of a list of strings printed above
+    assert len(asked) == 3 and "resolves IS NOT NULL" in asked[0]  # who resolves; the steps and entries of task 1
+    with index_of(tmp_path) as index:
+        plans = [[row[-1] for row in index.execute("EXPLAIN QUERY PLAN " + query)] for query in asked]
+    assert all(step.startswith(("SEARCH entries", "SCAN entries USING INDEX entries_")) or "B-TREE" in step
+               for plan in plans for step in plan), plans

@@ -10,7 +10,7 @@ from conftest import REPO, run
 from test_report import AS_OF, SMALL_MARKDOWN
 
 HEADINGS = ["一、总体情况", "二、分部分推进情况", "三、各牵头单位推进情况", "四、落后和逾期任务", "五、未按时报送的单位",
-            "六、数值指标", "七、本期新报送"]
+            "六、数值指标", "七、本期新报送", "八、问题清单（按协调单位）", "九、未解决的问题"]
 
 
 def markdown_tables(text):

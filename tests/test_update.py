@@ -18,7 +18,8 @@ def test_first_entry_creates_the_journal(small):
     result = update(small, 1, "--date", "2023-03-01", "--percent", 20, "--note", "春季造林 300 亩",
                     "--problem", "苗木不足", "--next", "4月补植", "--metric", "完成造林=300", "--reporter", "张三")
     assert result == (0, "已追加到 data/progress/县林业局.yaml 第 2 行：第 1 项 造林 — 20%\n"
-                         "截至 2023-03-01，第 1 项：绿（推进中，进度 20%，序时进度 16.4%）\n", "")
+                         "截至 2023-03-01，第 1 项：绿（推进中，进度 20%，序时进度 16.4%）\n"
+                         "新问题 P1-0301：苗木不足（待协调）\n", "")
     assert (small / J).read_bytes() == (HEADER + (
         "- date: 2023-03-01\n"
         "  task: 1\n"
@@ -99,7 +100,8 @@ def test_a_missed_months_report_is_appended_and_counted_in_its_place(small):
     assert update(small, 1, "--date", "2023-05-01", "-p", 40, "-n", "5月").code == 0
     result = update(small, 1, "--date", "2023-04-01", "-p", 30, "--problem", "苗木不足", "-n", "补报4月")
     assert result.out.splitlines() == ["已追加到 data/progress/县林业局.yaml 第 6 行：第 1 项 造林 — 30%",
-                                       "截至 2023-04-01，第 1 项：绿（推进中，进度 30%，序时进度 24.9%）"]
+                                       "截至 2023-04-01，第 1 项：绿（推进中，进度 30%，序时进度 24.9%）",
+                                       "新问题 P1-0401：苗木不足（待协调）"]
     assert (small / J).read_text(encoding="utf-8").endswith("- date: 2023-04-01\n  task: 1\n  percent: 30\n"
                                                            "  progress: 补报4月\n  problems: 苗木不足\n")
     assert run("validate", root=small) == (0, "", "")

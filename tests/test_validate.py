@@ -40,7 +40,7 @@ ENTRY = "- date: 2023-03-01\n  task: 1\n  status: 推进中\n  progress: 造林\
      f"{J}:5: 状态为“已完成”但进度是 90%；已完成的进度应为 100，否则请把状态改为“推进中”"),
     (ENTRY.replace("推进中", "完成"), f"{J}:3: “status”（状态）的值“完成”无效；应为以下之一：未启动, 推进中, 已完成, 受阻"),
     (ENTRY + "  percnet: 20\n", f"{J}:5: 未知字段“percnet”；是不是“percent”？可用字段：date、task、corrects、status、percent、"
-     "progress、problems、next、actuals、clear、reporter"),
+     "progress、problems、next、actuals、clear、resolves、reporter"),
     (ENTRY.replace("  progress: 造林\n", ""), f"{J}:1: 缺少必填字段“progress”（进展）"),
     (ENTRY.replace("造林", "no"), None),  # YAML 1.1 would make this False; here it stays the text "no"
     ("date: 2023-03-01\ntask: 1\n", f"{J}:1: 进展日志应为列表（每项以“- ”开头），实际是映射"),

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from ledger.core.issues import summary
 from ledger.core.queries import reached, reason, reported_between, stale_units
 from ledger.core.state import counts
 from ledger.vocab import CYCLE, PACE_ORDER, PACES, RED, YELLOW, target_text
@@ -129,4 +130,5 @@ def bulletin(ledger, state, since=None):
         "targets_total": total,
         "since": since,
         "new": new_reports(ledger, since, state.as_of.isoformat()),
+        "issues": summary(ledger, state.as_of, since),
     }

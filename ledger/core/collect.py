@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ledger.core import forms, rules
-from ledger.core.update import commit_journal, journal_header, new_entry, ready_to_commit, refusals, reminders
+from ledger.core.update import (commit_journal, journal_header, new_entry, problem_steps, ready_to_commit, refusals,
+                                reminders)
 from ledger.files import journal, store, yamlio
 from ledger.vocab import ENTRY_FIELDS, ERROR, STATUSES, WARNING, LedgerError, Problem, os_reason
 
@@ -364,7 +365,9 @@ def _collect(ledger, sheet, today, partial, dry_run, commit):
             if same:
                 known.append((entry, same["line"]))
                 continue
-            refused = refusals(ledger, sheet.unit, entry, items, today)
+            refused = refusals(ledger, sheet.unit, entry, items, today) + [
+                p for p in problem_steps(ledger, ledger.tasks[entry["task"]], sheet.unit, entry, relative)
+                if p.severity == ERROR]  # a problem raised may not renumber those already on the list
             if refused:  # the journal changed since the sheet was judged
                 raise journal.Refused([Problem(where(sheet.file, f"A{row}"), 0, p.message) for p in refused])
             other = next((item for item in valid if (item["task"], item["date"]) == (entry["task"], entry["date"])

@@ -9,8 +9,8 @@ from typing import NamedTuple
 
 from ledger.core.load import load
 from ledger.files import git, store, yamlio
-from ledger.files.store import PROGRESS
-from ledger.vocab import ENTRY_FIELDS, RED, YELLOW
+from ledger.files.store import ACTIONS, PROGRESS
+from ledger.vocab import ENTRY_FIELDS, RED, STEP, YELLOW
 
 
 def text_lines(text):
@@ -118,6 +118,16 @@ def entry_record(ledger, entry, unit, relative, commit):
     return record
 
 
+def action_record(ledger, action, unit, relative, commit):
+    """An office action on a problem as review lists it: an entry of 办公室 on the problem's task, its step in words."""
+    task = ledger.tasks.get(int(action["problem"][1:action["problem"].index("-")]))
+    assigned = f"{action['unit']}，限 {action['due']}" if action["action"] == "assign" else ""
+    record = entry_record(ledger, {"date": action["date"], "task": task.id if task else None,
+                                   "reporter": action["reporter"], "line": action["line"]}, unit, relative, commit)
+    record["progress"] = f"{action['problem']} {STEP[action['action']].name}{assigned}：{action['note']}"
+    return record
+
+
 # --- ledger log ---
 
 def log_records(ledger, repo, task=None, unit=None, since=None):
@@ -160,8 +170,10 @@ def review_since(root, rev, today):
     repo = git.Repo(root)
     label, commit = (rev, repo.resolve(rev)) if rev else repo.default_base()
     base = repo.fork_point(commit)
-    changed = [path for path in repo.changed(base) if git.is_journal(path)]
-    ledger = load(root, today=today, units={PurePosixPath(path).stem for path in changed})
+    changed = [path for path in repo.changed(base) if git.is_journal(path) or path == ACTIONS]
+    # the office's actions name problems any journal may have raised: judged with every journal read
+    units = None if ACTIONS in changed else {PurePosixPath(path).stem for path in changed}
+    ledger = load(root, today=today, units=units)
     return review(ledger, repo, label, base, changed, ledger.problems)
 
 
@@ -174,7 +186,7 @@ def review(ledger, repo, label, base, changed, problems):
     touched = defaultdict(list)  # journal -> the commits after base that changed it
     for commit, paths in repo.commits(base):
         journals = [path for path in paths if _is_journal(repo, path)]
-        for path in journals:
+        for path in journals + [path for path in paths if path == repo.in_repo(ACTIONS)]:
             touched[path].append(commit)
         for path in paths if journals else []:
             if not path.startswith(repo.in_repo(f"{PROGRESS}/")):
@@ -193,8 +205,10 @@ def _is_journal(repo, path):
 
 
 def _journal_review(ledger, repo, base, relative, problems, commits):
-    """(new entries, attention records) for one changed journal; commits: those after base that changed it."""
-    unit = PurePosixPath(relative).stem
+    """(new entries, attention records) for one changed journal, or the office's actions on problems (listed as
+    entries of 办公室); commits: those after base that changed it."""
+    office = relative == ACTIONS
+    unit = "办公室" if office else PurePosixPath(relative).stem
     was = repo.blob(base, relative) or b""
     now = store.read_bytes(ledger.root, relative)[0] or b""  # a link is not followed: its target is not the journal
     old, new = _decoded(was, relative), _decoded(now, relative)
@@ -209,7 +223,7 @@ def _journal_review(ledger, repo, base, relative, problems, commits):
     in_head = found if committed == new else (changes(old, committed) or Changes([], [], [], []))
     gone_in_head = set(in_head.deleted) | {edit[0] for edit in in_head.edited}
     # every entry the models read, valid or not: a reviewer sees in full what was added, problems and all
-    items, _ = store.validate_bytes(new.encode(), relative, "journal") if new.strip() else ([], [])
+    items, _ = store.validate_bytes(new.encode(), relative, "actions" if office else "journal") if new.strip() else ([], [])
     by_line = {item["line"]: item for item in items or []}
     blame = repo.blame(relative) if new else {}
 
@@ -224,15 +238,18 @@ def _journal_review(ledger, repo, base, relative, problems, commits):
     for start in found.added:
         worth.update(range(start, new_spans[start] + 1))
         if start in by_line:
-            entries.append(entry_record(ledger, by_line[start], unit, relative, blame.get(start)))
+            record = action_record if office else entry_record
+            entries.append(record(ledger, by_line[start], unit, relative, blame.get(start)))
     for old_start, new_start, removed, inserted in found.edited:
         if new_start:
             worth.update(range(new_start, new_spans[new_start] + 1))
         who = author_of(inserted[0]) if inserted else commits if old_start in gone_in_head else []
         attention.append(_attention(RED, unit, f"{relative}:{new_start or old_start}",
-                                    edited_message(old_start, removed, inserted, old_lines, new_lines), who))
+                                    in_words_of(relative, edited_message(old_start, removed, inserted, old_lines,
+                                                                         new_lines)), who))
     for start in found.deleted:
-        attention.append(_attention(RED, unit, f"{relative}:{start}", deleted_message(start, old_lines, old_spans),
+        attention.append(_attention(RED, unit, f"{relative}:{start}",
+                                    in_words_of(relative, deleted_message(start, old_lines, old_spans)),
                                     commits if start in gone_in_head else []))
     for line in found.other:
         attention.append(_attention(RED, unit, f"{relative}:{line}",
@@ -263,6 +280,16 @@ def deleted_message(start, old_lines, old_spans):
     """What a reviewer (or a refused push) is told of an entry removed after it was written."""
     text = _joined(old_lines[start - 1:old_spans[start]])
     return f"已写入的条目被删除（原第 {start} 行起）：“{text}”；日志只能追加，不能删除条目"
+
+
+def in_words_of(relative, message):
+    """A journal's message about a changed entry, in the words of the office's record of actions when relative
+    is that file."""
+    if relative != ACTIONS:
+        return message
+    return (message.replace("日志只能追加，更正请追加一条新条目（update --corrects）",
+                            "办理记录只能追加，办错了请追加一条新的办理（ledger problem）")
+            .replace("日志只能追加，不能删除条目", "办理记录只能追加，不能删除"))
 
 
 def _joined(lines):

@@ -16,7 +16,7 @@ from ledger.core import journals
 from ledger.core.load import load_files
 from ledger.files import git
 from ledger.files.journal import atomic_write
-from ledger.files.store import CONFIG, TASKS, UNITS
+from ledger.files.store import ACTIONS, CONFIG, TASKS, UNITS
 from ledger.vocab import ERROR, LedgerError, Problem
 
 # the variable each hosting layer names the pusher in, first found wins; else the system account
@@ -137,12 +137,16 @@ def _may_write(path, mode, account, is_office, rules, named):
 def _contents(repo, base, new, paths, today):
     """Why the new versions of the changed paths may not be pushed: entries edited or removed, invalid new
     entries, a task list, registry or config with errors."""
-    changed_journals = [path for path in paths if git.is_journal(path)]
+    changed_journals = [path for path in paths if git.is_journal(path) or path == ACTIONS]  # the office's: a journal too
     changed_files = {TASKS, UNITS, CONFIG} & set(paths)
     if not changed_journals and not changed_files:
         return []
-    files = repo.ledger_files(new, {TASKS, UNITS, CONFIG, *changed_journals})
-    after = load_files(files, root=repo.root, today=today)
+    if ACTIONS in paths:  # the office's actions name problems any journal may have raised: read them all
+        files = repo.ledger_files(new)
+        after = load_files(files, root=repo.root, today=today)
+    else:  # the journals changed alone: a problem one resolves is judged only when every journal of its task is here
+        files = repo.ledger_files(new, {TASKS, UNITS, CONFIG, *changed_journals})
+        after = load_files(files, root=repo.root, today=today, units={PurePosixPath(p).stem for p in changed_journals})
     refused = [str(problem) for problem in after.problems if problem.file in changed_files and problem.severity == ERROR]
     for path in changed_journals:
         before, now = repo.blob(base, path) if base else None, files.get(path)

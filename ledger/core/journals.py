@@ -6,12 +6,14 @@ the entry's). Two versions are compared as entries, in any order: a merge may pu
 before the other's, and neither has lost anything."""
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import PurePosixPath
 
-from ledger.core.history import changes, deleted_message, edited_message, spans, text_lines
+from ledger.core.history import changes, deleted_message, edited_message, in_words_of, spans, text_lines
+from ledger.core.issues import context_units
 from ledger.core.load import load, load_files
 from ledger.files import git, store, yamlio
-from ledger.files.store import CONFIG, TASKS, UNITS
+from ledger.files.store import ACTIONS, CONFIG, PROGRESS, TASKS, UNITS
 from ledger.vocab import ERROR, Problem
 
 BOM = b"\xef\xbb\xbf"
@@ -73,7 +75,7 @@ def append_only(relative, old, new):
                                     edited_message(start, removed, inserted, old_lines, new_lines)))
         else:
             problems.append(Problem(relative, 0, deleted_message(start, old_lines, old_spans)))
-    return problems
+    return [problem._replace(message=in_words_of(relative, problem.message)) for problem in problems]
 
 
 def _appended(old, new):
@@ -124,16 +126,31 @@ def validate_changes(root, rev, today, staged=False):
         base = repo.fork_point(repo.resolve(rev))
         changed = repo.changed(base)
     journals = [path for path in changed if git.is_journal(path)]
-    everything = bool({TASKS, UNITS, CONFIG} & set(changed))
-    if staged:
-        files = repo.ledger_files(None, None if everything else {TASKS, UNITS, CONFIG, *journals})
-        ledger = load_files(files, root=root, today=today)
-    else:
-        ledger = load(root, today=today, units=None if everything else {PurePosixPath(path).stem for path in journals})
-        files = {path: _working(root, path) for path in journals}
+    # the office's actions name problems any journal may have raised: a change to them validates everything
+    everything = bool({TASKS, UNITS, CONFIG, ACTIONS} & set(changed))
+    units = None if everything else {PurePosixPath(path).stem for path in journals}
+    ledger, files = _changed_ledger(repo, root, today, staged, units, journals)
+    more = context_units(ledger) if units is not None else set()
+    if more:  # a changed journal resolves a problem raised in one not changed: read that one too, judge only this
+        ledger, _ = _changed_ledger(repo, root, today, staged, units | more, journals)
+        context = {f"{PROGRESS}/{unit}.yaml" for unit in more}
+        ledger = replace(ledger, problems=tuple(p for p in ledger.problems if p.file not in context))
+    if ACTIONS in changed:  # append-only like a journal
+        journals, files = [*journals, ACTIONS], {**files, ACTIONS: files.get(ACTIONS) if staged else _working(root, ACTIONS)}
     kept = [problem for path in journals if not isinstance(files.get(path), Problem)
             for problem in append_only(path, repo.blob(base, path), files.get(path))]
     return tuple(sorted(set(ledger.problems) | set(kept), key=lambda p: (p.file, p.line, p.message)))
+
+
+def _changed_ledger(repo, root, today, staged, units, journals):
+    """(the ledger with the journals of units read — all when units is None — from the index when staged, else
+    from the working tree; the changed journals' bytes, or Problems, as read)."""
+    if staged:
+        wanted = None if units is None else {TASKS, UNITS, CONFIG, ACTIONS, *journals,
+                                             *(f"{PROGRESS}/{unit}.yaml" for unit in units)}
+        files = repo.ledger_files(None, wanted)
+        return load_files(files, root=root, today=today, units=units), files
+    return load(root, today=today, units=units), {path: _working(root, path) for path in journals}
 
 
 def _working(root, relative):

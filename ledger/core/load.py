@@ -6,10 +6,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
-from ledger.core import rules
+from ledger.core import issues, rules
 from ledger.core.state import timeline
 from ledger.files import records, store
-from ledger.files.store import CONFIG, PROGRESS, TASKS, UNITS
+from ledger.files.store import ACTIONS, CONFIG, PROGRESS, TASKS, UNITS
 from ledger.vocab import ERROR, Problem
 
 
@@ -31,6 +31,7 @@ class Ledger:
     complete: bool  # every journal read (False: only the journals of some units)
     source: object = field(default=None, repr=False, compare=False)
     unit_names: frozenset = field(default=frozenset(), repr=False, compare=False)
+    actions: tuple = ()  # the office's valid actions on problems (data/problems.yaml), in file order
     index: object = field(default=None, repr=False, compare=False)  # files.index.Index the state is read from
 
     def responsible(self, task):
@@ -56,10 +57,11 @@ def load(root, today=None, units=None):
     return _load(_Files(Path(root)), today, units)
 
 
-def load_string(tasks, units="units: []\n", config=None, journals=(), today=None):
-    """A ledger from texts, for tests and tools: tasks.yaml, units.yaml and config.yaml as text, and journals
-    as {unit name: text}. Nothing is read from disk and nothing cached."""
-    texts = {TASKS: tasks, UNITS: units, CONFIG: config}
+def load_string(tasks, units="units: []\n", config=None, journals=(), today=None, actions=None):
+    """A ledger from texts, for tests and tools: tasks.yaml, units.yaml and config.yaml as text, journals
+    as {unit name: text}, and the office's actions on problems (data/problems.yaml) as text. Nothing is
+    read from disk and nothing cached."""
+    texts = {TASKS: tasks, UNITS: units, CONFIG: config, ACTIONS: actions}
     texts.update({f"{PROGRESS}/{unit}.yaml": text for unit, text in dict(journals).items()})
     return _load(_Given({name: text.encode() for name, text in texts.items() if text is not None}), today, None)
 
@@ -83,7 +85,8 @@ class _Files:
         self.root = root
 
     def read(self, relative):
-        return store.read_bytes(self.root, relative, follow=not relative.startswith(f"{PROGRESS}/"))
+        journal = relative.startswith(f"{PROGRESS}/") or relative == ACTIONS  # written to: never through a link
+        return store.read_bytes(self.root, relative, follow=not journal)
 
     def journals(self):
         return [f"{PROGRESS}/{path.name}" for path in store.journal_files(self.root)]
@@ -137,8 +140,9 @@ class Entries:
         self.held, self.index, self.files = tuple(held), index, tuple(files)
 
     def _where(self, condition="", parameters=()):
-        known = " OR ".join("file = ?" for _ in self.files) or "0"
-        clause = f"WHERE ({known})" + (f" AND {condition}" if condition else "")
+        # +file: the journals read never choose the index; the condition's own (task, steps) does
+        known = f"+file IN ({', '.join('?' * len(self.files))})" if self.files else "0"
+        clause = f"WHERE {known}" + (f" AND {condition}" if condition else "")
         return self.index.entries(clause, (*self.files, *parameters))
 
     def all(self):
@@ -160,11 +164,48 @@ class Entries:
     def __eq__(self, other):
         return tuple(self) == tuple(other)
 
-    def of_task(self, task_id):
-        """The entries of one task, in journal and file order."""
+    def of_tasks(self, ids):
+        """The entries of these tasks, in journal and file order."""
+        ids = set(ids)
         if self.index is None:
-            return tuple(entry for entry in self.held if entry.task == task_id)
-        return tuple(self._where("task = ?", (task_id,)))
+            return tuple(entry for entry in self.held if entry.task in ids)
+        return tuple(self._where(f"task IN ({', '.join('?' * len(ids))})", tuple(ids))) if ids else ()
+
+    def steps_of(self, ids):
+        """Of the entries of these tasks, those the problem list is folded from (in journal and file order):
+        every entry that raises, resolves or clears a problem, every correction, and for each correction the
+        entries of the day it corrects (its task, its journal), among which is the entry it corrects."""
+        if self.index is None or not ids:
+            return self.of_tasks(ids)
+        ids = tuple(set(ids))
+        found = {(e.file, e.line): e for e in self._where(
+            f"task IN ({', '.join('?' * len(ids))}) AND (problems IS NOT NULL OR resolves IS NOT NULL "
+            "OR clear IS NOT NULL OR corrects IS NOT NULL)", ids)}
+        for fix in [e for e in found.values() if e.corrects]:
+            found.update(((e.file, e.line), e) for e in self._where("task = ? AND date = ? AND file = ?",
+                                                                    (fix.task, fix.corrects, fix.file)))
+        return tuple(found[key] for key in sorted(found))
+
+    def tasks_with_steps(self):
+        """The tasks of the entries that raise, resolve or clear a problem."""
+        if self.index is None:
+            return {e.task for e in self.held if e.problems or e.resolves or "problems" in e.clear}
+        steps = ("((problems IS NOT NULL AND problems != '') OR resolves IS NOT NULL OR clear LIKE '%\"problems\"%')"
+                 " AND (problems IS NOT NULL OR resolves IS NOT NULL OR clear IS NOT NULL)")  # the partial index's terms
+        clause = f"WHERE +file IN ({', '.join('?' * len(self.files))}) AND {steps}"
+        return self.index.entry_tasks(clause, self.files)
+
+    def resolving(self):
+        """The entries that say problems are solved (resolves: [...]), in journal and file order."""
+        if self.index is None:
+            return tuple(entry for entry in self.held if entry.resolves)
+        return tuple(self._where("resolves IS NOT NULL"))
+
+    def at(self, file):
+        """The entries of one journal, in file order."""
+        if self.index is None:
+            return tuple(entry for entry in self.held if entry.file == file)
+        return tuple(self._where("file = ?", (file,)))
 
     def between(self, first, last):
         """The entries dated first to last (ISO days, both included), in journal and file order."""
@@ -213,7 +254,10 @@ def _read(source, relative, kind, problems):
 
 
 def _default_config():
-    return {"yellow_gap": 10, "red_gap": 30, "cycle": "monthly", "report_day": 25, "office": None}
+    """models.Config's defaults (a test holds the two together), without importing pydantic."""
+    return {"yellow_gap": 10, "red_gap": 30, "cycle": "monthly", "report_day": 25, "office": None,
+            "weight_reporting": 20, "weight_pace": 30, "weight_completion": 20, "weight_targets": 15,
+            "weight_problems": 15, "deduct_red": 1, "deduct_late": 0.5, "deduct_overdue": 2}
 
 
 def _issuing_office(issuer, units):
@@ -226,17 +270,55 @@ def _issuing_office(issuer, units):
 
 
 def _read_journals(ledger, source, today, units):
-    """ledger with the journals (of units, when given) read and judged, and their problems added."""
-    base = [problem for problem in ledger.problems if not problem.file.startswith(f"{PROGRESS}/")]
+    """ledger with the journals (of units, when given) and the office's actions read and judged, and their
+    problems added."""
+    base = [problem for problem in ledger.problems
+            if not problem.file.startswith(f"{PROGRESS}/") and problem.file != ACTIONS]
     index = source.index(_context(ledger))
     if index is not None:
         entries, problems, read = _indexed_journals(ledger, source, index, today, units)
     else:
         entries, problems, read = _journal_entries(ledger, source, today, units)
         entries = Entries(entries)
-    problems = sorted(set(base + problems), key=lambda p: (p.file, p.line, p.message))
-    return replace(ledger, entries=entries, problems=tuple(problems), journals=tuple(read),
-                   complete=units is None, index=entries.index)
+    actions, found = _office_actions(ledger, source, today)
+    ledger = replace(ledger, entries=entries, actions=actions, journals=tuple(read), complete=units is None,
+                     index=entries.index)
+    # the steps on a problem are judged only where every journal that may raise it was read
+    covered = None if units is None else [t for t in ledger.tasks if ledger.units_of([t]) <= set(units)]
+    problems = sorted(set(base + problems + found + issues.checks(ledger, covered)),
+                      key=lambda p: (p.file, p.line, p.message))
+    return replace(ledger, problems=tuple(problems))
+
+
+def _office_actions(ledger, source, today):
+    """(the office's valid actions, problems) of data/problems.yaml: the Action model, then ACTION_RULES."""
+    data, problem = source.read(ACTIONS)
+    if data is None:
+        return (), [problem] if problem else []
+    context = json.dumps([ledger.plan.start, ledger.plan.end, sorted(ledger.unit_names), list(ledger.tasks)],
+                         ensure_ascii=False)
+    rows, problems = source.cached(ACTIONS, data, context, lambda: _judge_actions(ledger, data))
+    actions = []
+    for row in rows:
+        action = records.Action(**row)
+        late = rules.date_not_future(ledger, None, row, (), today) if today else []
+        problems += [p._replace(file=ACTIONS, line=action.lines.get("date", action.line)) for p in late]
+        if not late:
+            actions.append(action)
+    return tuple(actions), problems
+
+
+def _judge_actions(ledger, data):
+    """(the valid action rows, problems) of the office's actions file's bytes."""
+    rows, problems = store.validate_bytes(data, ACTIONS, "actions")
+    valid = []
+    for row in rows or ():
+        found = [p._replace(file=ACTIONS, line=row["lines"].get(p.field, row["line"]))
+                 for rule in rules.ACTION_RULES for p in rule(ledger, row)]
+        problems += found
+        if not found:
+            valid.append(row)
+    return valid, problems
 
 
 def _journal_entries(ledger, source, today, units):

@@ -4,8 +4,13 @@ a task's card, who is behind, who did not report. A web page would ask the same 
 import re
 from typing import NamedTuple
 
+from ledger.core.issues import known, register
+from ledger.core.issues import record as issue_record
+from ledger.core.load import with_journals
+from ledger.core.rules import problem_task, ranges
 from ledger.core.state import IN_ORDER, corrected_entry
-from ledger.vocab import BLOCKED, LIGHT_NAMES, OVERDUE, RED, YELLOW, LedgerError, target_text
+from ledger.vocab import (BLOCKED, LIGHT_NAMES, OVERDUE, PROBLEM_ID, PROBLEM_ID_HELP, RED, YELLOW, LedgerError,
+                          target_text)
 
 
 def tasks_of(ledger, unit):
@@ -51,7 +56,7 @@ def check_lights(values, option="--light"):
 
 def reported_between(ledger, since, as_of):
     """The entries dated from since to as_of (ISO dates), in date order: what was reported in that time."""
-    return sorted((e for e in ledger.entries if since <= e.date <= as_of), key=IN_ORDER)
+    return sorted(ledger.entries.between(since, as_of), key=IN_ORDER)
 
 
 def reached(target, value):
@@ -75,6 +80,7 @@ class Card(NamedTuple):
     state: object  # state.TaskState
     targets: list  # one dict per numeric target, with its latest actual
     entries: list  # one dict per entry up to the day, in date order, corrections marked
+    issues: list = []  # one record (issues.record) per problem raised on the task up to the day, with its steps
 
 
 def task_card(ledger, state, task_id):
@@ -88,7 +94,7 @@ def task_card(ledger, state, task_id):
                         "measure": target.measure, "comparator": target.comparator, "kind": target.kind,
                         "actual": value, "reached": reached(target, value), "date": date, "unit": unit})
     cutoff = state.as_of.isoformat()
-    entries = sorted((e for e in ledger.entries if e.task == task_id and e.date <= cutoff), key=IN_ORDER)
+    entries = sorted((e for e in ledger.entries.of_tasks([task_id]) if e.date <= cutoff), key=IN_ORDER)
     fixed = {}
     for entry in entries:
         if entry.corrects:
@@ -99,10 +105,12 @@ def task_card(ledger, state, task_id):
                                                          "next", "reporter", "corrects")}
         record["actuals"] = dict(entry.actuals)
         record["clear"] = list(entry.clear)
+        record["resolves"] = list(entry.resolves)
         record["corrected_by"] = fixed.get(entry, [])
         records.append(record)
     section = next((s for s in ledger.sections if s.id == task.section), None)
-    return Card(task, section, current, targets, records)
+    raised = register(ledger, state.as_of, [task_id])[0]
+    return Card(task, section, current, targets, records, [issue_record(i, state.as_of, {task.id: task.title}) for i in raised])
 
 
 def lagging(ledger, state):
@@ -114,3 +122,18 @@ def lagging(ledger, state):
 def stale_units(state):
     """The units with tasks not reported in the latest reporting cycle that is due."""
     return [unit for unit in state.units if unit.stale_tasks]
+
+
+def problem(ledger, number, as_of=None):
+    """(the ledger with the journals that may raise the problem read, the problem as of as_of); a usage error
+    naming the task's problems when there is no such problem."""
+    if not re.fullmatch(PROBLEM_ID, number):
+        raise LedgerError(f"问题编号“{number}”格式不对：{PROBLEM_ID_HELP}；全部问题见 ledger problems", usage=True)
+    task = problem_task(number)
+    if task not in ledger.tasks:
+        raise LedgerError(f"问题编号 {number} 里的任务序号 {task} 不存在；任务序号为 {ranges(ledger.tasks)}", usage=True)
+    ledger = with_journals(ledger, ledger.units_of([task]), None)
+    found = {issue.id: issue for issue in register(ledger, as_of, [task])[0]}
+    if number not in found:
+        raise LedgerError(f"没有问题 {number}；{known(task, found)}", usage=True)
+    return ledger, found[number]

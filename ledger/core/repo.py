@@ -4,11 +4,11 @@ journals safely (`ledger setup`), and a host's CODEOWNERS (`ledger codeowners`).
 import re
 import shlex
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ledger.files import git, store
 from ledger.files.journal import atomic_write
-from ledger.files.store import CONFIG, PROGRESS, TASKS, UNITS
+from ledger.files.store import ACTIONS, CONFIG, DATA, PROGRESS, TASKS, UNITS
 from ledger.vocab import LedgerError, os_reason
 
 TASKS_SKELETON = """\
@@ -41,6 +41,15 @@ red_gap: 30        # 落后超过这么多个百分点，或已过完成时限�
 cycle: monthly     # 报送周期：monthly（每月）或 quarterly（每季度）
 report_day: 25     # 每个周期（季度则为季末月）几号前报送
 # office: 县政府办公室   # 办公室：没有点名单位的任务由它报送；不写时取发文机关对应的登记单位
+# 考核（ledger score）的权重和扣分，算法见 README“考核怎样计算”：
+weight_reporting: 20    # 报送及时率的权重
+weight_pace: 30         # 序时达标率的权重
+weight_completion: 20   # 完成率的权重
+weight_targets: 15      # 指标达成率的权重
+weight_problems: 15     # 问题解决率的权重
+deduct_red: 1           # 每个红灯（每项任务、每个周期末）扣几分
+deduct_late: 0.5        # 每次未按时报送（每项任务、每个周期）扣几分
+deduct_overdue: 2       # 考核期末每个逾期未解决的问题扣几分
 """
 
 DRIVER = "ledger-journal"  # the merge driver's name in .gitattributes and in each clone's git config
@@ -49,8 +58,10 @@ GITATTRIBUTES = [
     "# 条目时报冲突。每个克隆运行一次 ledger setup 配置这个合并驱动；没有配置的克隆、托管平台网页上的合并按钮，",
     "# 遇到两边都追加了的日志时报冲突，不会悄悄丢掉条目。eol=lf：日志在仓库里一律是 LF 换行。",
     f"{PROGRESS}/*.yaml merge={DRIVER} text eol=lf",
+    "# 办公室的问题办理记录（ledger problem）同样只追加，同样按条目合并。",
+    f"{ACTIONS} merge={DRIVER} text eol=lf",
 ]
-GITIGNORE = [f"{PROGRESS}/.*.lock"]
+GITIGNORE = [f"{PROGRESS}/.*.lock", f"{DATA}/.{PurePosixPath(ACTIONS).name}.lock"]
 
 
 def init(folder, today):

@@ -149,8 +149,15 @@ def cleared_not_given(ledger, unit, item, journal):
             for field in item.get("clear", ()) if item.get(field) is not None]
 
 
+def resolves_own_task(ledger, unit, item, journal):
+    task = item.get("task")
+    return [fault("resolves", f"问题 {number} 是第 {problem_task(number)} 项任务的；一条进展只能报本任务（第 {task} 项）"
+                              "的问题已解决")
+            for number in item.get("resolves", ()) if task is not None and problem_task(number) != task]
+
+
 ENTRY_RULES = [task_exists, unit_responsible, metrics_known, date_in_period, correction_names_an_entry,
-               done_means_100, cleared_not_given]
+               done_means_100, cleared_not_given, resolves_own_task]
 
 
 def date_not_future(ledger, unit, item, journal, today):
@@ -160,6 +167,48 @@ def date_not_future(ledger, unit, item, journal, today):
 
 
 CLOCK_RULES = [date_not_future]
+
+
+# --- the office's actions on problems (data/problems.yaml) --------------------------------------------
+# each (ledger, item) -> a list of faults; item is a valid Action row. Whether the problem exists and the
+# step fits its state is judged later, with every journal read (core/issues.py)
+
+def action_task_exists(ledger, item):
+    task = problem_task(item["problem"])
+    if task not in ledger.tasks:
+        return [fault("problem", f"问题编号 {item['problem']} 里的任务序号 {task} 不存在；有效序号为 {ranges(ledger.tasks)}")]
+    return []
+
+
+def assign_names_unit_and_due(ledger, item):
+    if item["action"] == "assign":
+        return [fault(field, f"交办（assign）要写{name}（{field}）")
+                for field, name in (("unit", "协调单位"), ("due", "办结时限")) if item[field] is None]
+    return [fault(field, f"只有交办（assign）写{name}；{item['action']} 不写 {field}")
+            for field, name in (("unit", "协调单位"), ("due", "办结时限")) if item[field] is not None]
+
+
+def action_unit_registered(ledger, item):
+    if item["unit"] is not None and ledger.units and item["unit"] not in ledger.unit_names:
+        return [fault("unit", f"协调单位“{item['unit']}”未在 {UNITS} 登记；应为登记的单位全称")]
+    return []
+
+
+def action_dates_ordered(ledger, item):
+    plan, found = ledger.plan, []
+    if not plan.start <= item["date"] <= plan.end:
+        found.append(fault("date", f"日期 {item['date']} 不在计划期（{plan.start} 至 {plan.end}）内；请填写计划期内的日期"))
+    if item["due"] is not None and item["due"] < item["date"]:
+        found.append(fault("due", f"办结时限 {item['due']} 早于交办的日期 {item['date']}"))
+    return found
+
+
+ACTION_RULES = [action_task_exists, assign_names_unit_and_due, action_unit_registered, action_dates_ordered]
+
+
+def problem_task(number):
+    """The task a problem id names: P25-0821 -> 25."""
+    return int(number[1:number.index("-")])
 
 
 def judge(rules, ledger, unit, item, journal, *more):

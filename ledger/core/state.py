@@ -182,8 +182,15 @@ def corrected(entry, fixes):
         changes.update(dict.fromkeys(fix.clear))
         changes["actuals"] = tuple({**dict(entry.actuals), **dict(fix.actuals)}.items())
         changes["clear"] = tuple(name for name in entry.clear if name not in changes) + fix.clear
+        if fix.resolves:
+            changes["resolves"] = fix.resolves
         entry = entry._replace(**changes)
     return entry
+
+
+def counted_entries(entries, as_of):
+    """task id -> its entries as they count on the day as_of (a date): in order, corrections in place."""
+    return _entries_by_task(entries, as_of.isoformat())[0]
 
 
 def facts_of(ledger, task, entries):

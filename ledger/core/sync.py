@@ -128,7 +128,7 @@ def _message(ledger, entries):
 def _as_written(entry):
     """An Entry's fields as its journal writes them: only those given."""
     fields = {key: getattr(entry, key) for key in ENTRY_FIELDS}
-    fields.update(actuals=dict(entry.actuals), clear=list(entry.clear))
+    fields.update(actuals=dict(entry.actuals), clear=list(entry.clear), resolves=list(entry.resolves))
     return {key: value for key, value in fields.items() if value not in (None, {}, [])}
 
 

@@ -4,17 +4,17 @@ reporting unit's journal; then where the task stands."""
 import re
 from typing import NamedTuple
 
-from ledger.core import rules
+from ledger.core import issues, rules
 from ledger.core.load import with_journals
 from ledger.core.queries import given
 from ledger.core.state import state
-from ledger.files import journal, store, yamlio
+from ledger.files import journal, records, store, yamlio
 from ledger.files.models import entry_errors
 from ledger.vocab import CLEARABLE, DONE, ERROR, STATUS_WORDS, STATUSES, WARNING, LedgerError, Problem
 
 OPTION_OF = {"force": "--force", "task": "任务序号", "date": "--date", "status": "--status", "percent": "--percent",
              "progress": "--note", "corrects": "--corrects", "problems": "--problem", "next": "--next",
-             "actuals": "--metric", "reporter": "--reporter", "clear": "--problem/--next"}
+             "actuals": "--metric", "reporter": "--reporter", "clear": "--problem/--next", "resolves": "--resolves"}
 
 
 class Appended(NamedTuple):
@@ -28,6 +28,7 @@ class Appended(NamedTuple):
     commit: object  # the new commit's short name, when asked to commit
     subject: str  # the commit message's first line
     commit_error: object  # why the entry, written, was not committed (None: committed, or not asked to)
+    issues: tuple = ()  # (step, issues.Issue) for each step the entry took on the problem list
 
 
 def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False, force=False):
@@ -47,7 +48,10 @@ def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False, 
     path = store.journal_path(ledger.root, unit)
     relative = f"{store.PROGRESS}/{path.name}"
     repo = ready_to_commit(ledger.root, relative) if commit else None
-    warnings = reminders(ledger, task, unit, entry)
+    steps = problem_steps(ledger, task, unit, entry, relative)
+    if any(problem.severity == ERROR for problem in steps):
+        raise LedgerError(_refusal([p for p in steps if p.severity == ERROR], ledger.plan, dated, day))
+    warnings = reminders(ledger, task, unit, entry) + steps
 
     def accept(items):
         return refusals(ledger, unit, entry, items, today) + ([] if force else _repeated(items, entry, relative))
@@ -62,7 +66,24 @@ def record(ledger, task_id, unit, day, fields, today, dated=True, commit=False, 
     name, failed = commit_journal(repo, relative, message) if repo else (None, None)
     after = with_journals(ledger, ledger.units_of([task_id]) | {unit}, today.isoformat())
     now = next(s for s in state(after, day).tasks if s.id == task_id)
-    return Appended(relative, line, entry, task, unit, now, warnings, name, message.splitlines()[0], failed)
+    return Appended(relative, line, entry, task, unit, now, warnings, name, message.splitlines()[0], failed,
+                    tuple(issues.outcome(after, relative, line, day)))
+
+
+def problem_steps(ledger, task, unit, entry, relative):
+    """The Problems of the steps a new entry takes on the problem list (--problem, --resolves, clear): errors
+    when it resolves no open problem of the task raised by its day, or would renumber or undo what is
+    written; warnings when it says nothing new."""
+    if not (entry.get("problems") or entry.get("resolves") or "problems" in entry.get("clear", ())):
+        return []
+    elsewhere = rules.resolves_own_task(ledger, unit, entry, ())
+    if elsewhere:
+        return elsewhere
+    known = with_journals(ledger, ledger.units_of([task.id]) | {unit}, None)
+    given = {name: entry.get(name) for name in records.Entry._fields}
+    given.update(actuals=tuple(entry.get("actuals", {}).items()), clear=tuple(entry.get("clear", ())),
+                 resolves=tuple(entry.get("resolves", ())), unit=unit, file=relative, line=issues.NEW_LINE)
+    return issues.judge_new(known, task.id, records.Entry(**given))
 
 
 def _repeated(items, entry, relative):
@@ -149,7 +170,7 @@ def new_entry(task, day, fields):
     entry = {"date": day.isoformat(), "task": task.id, "corrects": fields.get("corrects"), "status": status,
              "percent": percent, "progress": text["progress"], "problems": text["problems"] or None,
              "next": text["next"] or None, "actuals": _metrics(task, fields.get("metric") or []), "clear": clear,
-             "reporter": text["reporter"] or None}
+             "resolves": list(dict.fromkeys(fields.get("resolves") or ())), "reporter": text["reporter"] or None}
     return {key: value for key, value in entry.items() if value not in (None, {}, [])}
 
 
@@ -236,13 +257,16 @@ def _metric_value(target, value):
     return _number(number)
 
 
-def _refusal(problems, plan, dated, day):
+def _refusal(problems, plan, dated, day, options=None):
+    """The message of a refused write: each problem under the option that gave the value (options: field ->
+    option, OPTION_OF by default)."""
+    options = options or OPTION_OF
     lines = []
     for problem in problems:
         if problem.field == "date" and not dated:  # the user gave no date: say which one was used, and why not
             lines.append(f"没有给 --date，报送日期取的是今天（{day}），不在计划期（{plan.start} 至 {plan.end}）内；"
                          f"补报计划期内某一天的进展，请用 --date 指明那一天，例如 --date {plan.end}")
         else:
-            lines.append(f"{OPTION_OF.get(problem.field.split('.')[0], problem.field)}：{problem.message}")
+            lines.append(f"{options.get(problem.field.split('.')[0], problem.field)}：{problem.message}")
     return "没有写入，日志保持原样：\n" + "\n".join(lines)
 

@@ -14,23 +14,36 @@ import sqlite3
 
 from ledger.files import records, store
 
-SCHEMA = 1
+SCHEMA = 2
 NAME = "index.sqlite"
+OPENED = []  # every Index this process opened, for close_all
 # the entry fields held as JSON text (tuples of pairs, lists of names); the rest are plain SQLite values
-JSON_FIELDS = ("actuals", "clear")
+JSON_FIELDS = ("actuals", "clear", "resolves")
 ENTRY_COLUMNS = tuple(name for name in records.Entry._fields if name != "end") + ("end_line",)
 TIMELINE_COLUMNS = ("task", "since", "status", "percent", "progress", "problems", "next", "last_report",
                     "reported", "actuals")
+# the keys the queries search by have a declared type (an untyped column's index is not used against an
+# INTEGER); the values stay untyped, so that 20 and 20.0 come back as they went in
+TYPES = {"task": "INTEGER", "date": "TEXT", "since": "TEXT", "file": "TEXT", "line": "INTEGER", "unit": "TEXT"}
+
+
+def _columns(names):
+    return ", ".join(f"{name} {TYPES.get(name, '')}".rstrip() for name in names)
+
+
 TABLES = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS journals (
     file TEXT PRIMARY KEY, unit TEXT NOT NULL, size INTEGER NOT NULL, digest TEXT NOT NULL,
     context TEXT NOT NULL, latest TEXT NOT NULL, problems TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS entries ({", ".join(ENTRY_COLUMNS)}, PRIMARY KEY (file, line));
+CREATE TABLE IF NOT EXISTS entries ({_columns(ENTRY_COLUMNS)}, PRIMARY KEY (file, line));
 CREATE INDEX IF NOT EXISTS entries_by_task ON entries (task, date);
+CREATE INDEX IF NOT EXISTS entries_resolving ON entries (file, line) WHERE resolves IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entries_with_steps ON entries (file, line)
+    WHERE problems IS NOT NULL OR resolves IS NOT NULL OR clear IS NOT NULL;
 CREATE TABLE IF NOT EXISTS reports (unit TEXT NOT NULL, date TEXT NOT NULL, PRIMARY KEY (unit, date))
     WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS timeline ({", ".join(TIMELINE_COLUMNS)}, PRIMARY KEY (task, since)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS timeline ({_columns(TIMELINE_COLUMNS)}, PRIMARY KEY (task, since)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tasks (id INTEGER PRIMARY KEY);
 """
 
@@ -39,6 +52,12 @@ def path_for(root):
     """Where the index of the ledger at root lives, or None when there is no cache folder."""
     folder = store.cache_folder(root)
     return folder / NAME if folder else None
+
+
+def close_all():
+    """Closes every index this process opened (a command that ends lets its database go at once)."""
+    while OPENED:
+        OPENED.pop().db.close()
 
 
 def open_index(root, context):
@@ -72,6 +91,7 @@ class Index:
 
     def __init__(self, connection):
         self.db = connection
+        OPENED.append(self)
         self.fresh = False  # set when prepare() found nothing usable and started over
 
     def prepare(self, context):
@@ -79,7 +99,14 @@ class Index:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=60000")
-        self.db.executescript(TABLES)
+        if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:  # tables of another layout: new ones
+            with self.writing():
+                if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+                    for (table,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetchall():
+                        self.db.execute(f'DROP TABLE "{table}"')
+                    self._create()
+                    self.db.execute(f"PRAGMA user_version = {SCHEMA}")
+        self._create()
         wanted = {"schema": str(SCHEMA), "code": store.code_version(), "context": store.digest(context.encode())}
         self.context = wanted["context"]
         have = dict(self.db.execute("SELECT key, value FROM meta"))
@@ -91,6 +118,12 @@ class Index:
                         self.db.execute(f"DELETE FROM {table}")
                     self.db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
                     self.fresh = True
+
+    def _create(self):
+        """The tables and indexes that are missing (executescript would commit a transaction begun)."""
+        for statement in TABLES.split(";"):
+            if statement.strip():
+                self.db.execute(statement)
 
     @contextlib.contextmanager
     def writing(self):
@@ -134,6 +167,10 @@ class Index:
         sql = f"SELECT {', '.join(ENTRY_COLUMNS)} FROM entries {where} ORDER BY file, line"
         return [_entry(row) for row in self.db.execute(sql, parameters)]
 
+    def entry_tasks(self, where, parameters=()):
+        """The distinct tasks of the entries that meet where."""
+        return {task for (task,) in self.db.execute(f"SELECT DISTINCT task FROM entries {where}", parameters)}
+
     def set_tasks(self, ids):
         self.db.execute("DELETE FROM tasks")
         self.db.executemany("INSERT INTO tasks VALUES (?)", ((number,) for number in ids))
@@ -148,8 +185,8 @@ class Index:
         """task -> (status, percent, progress, problems, next, last_report, reported, actuals) as of cutoff."""
         found = self.db.execute(
             "SELECT t.task, t.status, t.percent, t.progress, t.problems, t.next, t.last_report, t.reported, t.actuals "
-            "FROM tasks JOIN timeline t ON t.task = tasks.id AND t.since = "
-            "(SELECT MAX(since) FROM timeline WHERE task = tasks.id AND since <= ?)", (cutoff,))
+            "FROM tasks CROSS JOIN timeline t ON t.task = tasks.id AND t.since = "  # CROSS: task by task, each a search
+            "(SELECT MAX(since) FROM timeline u WHERE u.task = tasks.id AND u.since <= ?)", (cutoff,))
         return {row[0]: (*row[1:7], bool(row[7]), json.loads(row[8])) for row in found}
 
     def last_reports(self, cutoff):
@@ -191,4 +228,5 @@ def _entry(row):
     values["end"] = values.pop("end_line")
     values["actuals"] = tuple(map(tuple, json.loads(values["actuals"]))) if values["actuals"] else ()
     values["clear"] = tuple(json.loads(values["clear"])) if values["clear"] else ()
+    values["resolves"] = tuple(json.loads(values["resolves"])) if values["resolves"] else ()
     return records.Entry(**values)

@@ -137,12 +137,13 @@ WRITE_FAILURES = {
 }
 
 
-def append(path, text, header, accept):
+def append(path, text, header, accept, kind="journal", relative=None):
     """Appends text (one YAML list item) to the journal at path, under a lock, atomically.
 
-    accept(items) sees the journal's items (models.read_journal) as they are inside the lock and returns
-    the problems that forbid the append. Every byte already in the file is kept. Returns the new entry's line.
-    Raises LedgerError, the journal untouched, when the append is refused or cannot be written.
+    accept(items) sees the journal's items (models.read_journal, or the reader of kind) as they are inside
+    the lock and returns the problems that forbid the append. Every byte already in the file is kept.
+    Returns the new entry's line. Raises LedgerError, the journal untouched, when the append is refused or
+    cannot be written. relative: the file as messages name it (default: a unit's journal in data/progress/).
     """
     def compose(items):
         refused = accept(items)
@@ -150,19 +151,19 @@ def append(path, text, header, accept):
             raise Refused(refused)
         return [text]
 
-    return extend(path, compose, header)[0]
+    return extend(path, compose, header, kind, relative)[0]
 
 
-def extend(path, compose, header):
+def extend(path, compose, header, kind="journal", relative=None):
     """Appends the texts compose(items) gives (each one YAML list item) to the journal at path, in one atomic
     write under its lock; returns the lines where they start ([]: compose gave none, nothing is written).
 
-    compose sees the journal's items (models.read_journal) as they are inside the lock, and may raise Refused.
-    Every byte already in the file is kept. Raises LedgerError, the journal untouched, when the append is
-    refused or cannot be written.
+    compose sees the journal's items (models.read_journal, or the reader of kind) as they are inside the
+    lock, and may raise Refused. Every byte already in the file is kept. Raises LedgerError, the journal
+    untouched, when the append is refused or cannot be written. relative: as in append.
     """
-    relative = f"{PROGRESS}/{path.name}"
-    linked = progress_problem(path.parents[2])  # a linked data/progress/ would take the entry anywhere
+    relative = relative or f"{PROGRESS}/{path.name}"
+    linked = progress_problem(path.parents[relative.count("/")])  # a linked data/ would take the entry anywhere
     if linked:
         raise LedgerError(f"{relative}: 无法写入：{linked.message}")
     try:
@@ -171,7 +172,7 @@ def extend(path, compose, header):
             pause("locked")
             _remove_temporaries(path)
             old = _journal_bytes(path, relative)
-            entries, problems = validate_bytes(old, relative, "journal") if old.strip() else ([], [])
+            entries, problems = validate_bytes(old, relative, kind) if old.strip() else ([], [])
             entries = entries or []
             texts = compose(entries)
             if not texts:
@@ -181,7 +182,7 @@ def extend(path, compose, header):
             if prefix and not prefix.endswith(b"\n"):
                 prefix += newline
             new = prefix + "".join(texts).encode().replace(b"\n", newline)
-            after, after_problems = validate_bytes(new, relative, "journal")
+            after, after_problems = validate_bytes(new, relative, kind)
             after = after or []
             if (len(after) != len(entries) + len(texts) or _content(after[:len(entries)]) != _content(entries)
                     or set(after_problems) - set(problems)):

@@ -9,7 +9,9 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from ledger.files.yamlio import UNPRINTABLE, shorten
-from ledger.vocab import CLEARABLE, COMPARATORS, CYCLE, CYCLES, ENTRY_FIELDS, KINDS, STATUSES, Problem
+from ledger import vocab
+from ledger.vocab import (ACTION_FIELDS, CLEARABLE, COMPARATORS, CYCLE, CYCLES, ENTRY_FIELDS, KINDS, OFFICE_STEPS,
+                          PROBLEM_ID_HELP, STATUSES, Problem)
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_TEXT = 5000  # characters in one field: the longest task in the plan has 317; a report is a summary
@@ -94,9 +96,17 @@ def _account(value):
     return value
 
 
+def _problem_id(value):
+    if not isinstance(value, str) or not PROBLEM_ID.match(value):
+        raise PydanticCustomError("ledger", "问题编号{value}格式不对：" + PROBLEM_ID_HELP, {"value": _shown(value)})
+    return value
+
+
+PROBLEM_ID = re.compile(f"^{vocab.PROBLEM_ID}$")
 # dates stay ISO text: they sort as text and read back exactly as written
 IsoDate = Annotated[str, BeforeValidator(_iso_date)]
 Text = Annotated[str, BeforeValidator(_text)]
+ProblemId = Annotated[str, BeforeValidator(_problem_id)]
 # a unit's name is its journal's file name, so it must stay one plain name inside data/progress/
 UnitName = Annotated[Text, AfterValidator(_file_name)]
 # the name a hosting layer gives a pusher (gitolite's GL_USER, GitLab's GL_USERNAME, Gitea's GITEA_PUSHER_NAME)
@@ -163,6 +173,11 @@ class UnitsFile(_Model):
     units: list[Unit]
 
 
+_WEIGHT = "介于 0 到 100 之间的数（这一项在总分里的权重）"
+_DEDUCTION = "介于 0 到 100 之间的数（每次扣几分）"
+WEIGHTS = ("weight_reporting", "weight_pace", "weight_completion", "weight_targets", "weight_problems")
+
+
 class Config(_Model):
     yellow_gap: Annotated[float, Field(ge=0, le=100, description="介于 0 到 100 之间的数（百分点）")] = 10
     red_gap: Annotated[float, Field(ge=0, le=100, description="介于 0 到 100 之间的数（百分点），且不小于 yellow_gap")] = 30
@@ -170,6 +185,16 @@ class Config(_Model):
         description="以下之一：" + "、".join(f"{c.key}（{c.name}）" for c in CYCLES))] = "monthly"
     report_day: Annotated[int, Field(ge=1, le=28, description="介于 1 到 28 之间的整数（每个周期最后一个月的几号）")] = 25
     office: Annotated[Optional[Text], Field(description="已登记的单位全称（见 data/units.yaml）")] = None
+    # 考核 (ledger score): the weight of each measure, and points taken off per red light, late report and
+    # overdue problem (README “考核怎样计算”)
+    weight_reporting: Annotated[float, Field(ge=0, le=100, description=_WEIGHT)] = 20
+    weight_pace: Annotated[float, Field(ge=0, le=100, description=_WEIGHT)] = 30
+    weight_completion: Annotated[float, Field(ge=0, le=100, description=_WEIGHT)] = 20
+    weight_targets: Annotated[float, Field(ge=0, le=100, description=_WEIGHT)] = 15
+    weight_problems: Annotated[float, Field(ge=0, le=100, description=_WEIGHT)] = 15
+    deduct_red: Annotated[float, Field(ge=0, le=100, description=_DEDUCTION)] = 1
+    deduct_late: Annotated[float, Field(ge=0, le=100, description=_DEDUCTION)] = 0.5
+    deduct_overdue: Annotated[float, Field(ge=0, le=100, description=_DEDUCTION)] = 2
 
 
 class Entry(_Model):
@@ -183,9 +208,24 @@ class Entry(_Model):
     next: Optional[Text] = None
     actuals: dict[str, Number] = {}
     clear: list[Literal[CLEARABLE]] = []
+    resolves: list[ProblemId] = []
     reporter: Optional[Text] = None
 
-FIELD_NAMES = {**ENTRY_FIELDS, "lead_units": "牵头单位", "support_units": "参与单位", "due": "完成时限",
+
+
+class Action(_Model):
+    """One step the office takes on a problem (data/problems.yaml): assign it, close it, reopen it."""
+
+    date: IsoDate
+    problem: ProblemId
+    action: Literal[OFFICE_STEPS]
+    unit: Optional[UnitName] = None
+    due: Optional[IsoDate] = None
+    note: Text
+    reporter: Optional[Text] = None
+
+
+FIELD_NAMES = {**ACTION_FIELDS, **ENTRY_FIELDS, "lead_units": "牵头单位", "support_units": "参与单位", "due": "完成时限",
                "targets": "指标", "name": "名称", "aliases": "简称", "reviewers": "审核人",
                "accounts": "推送账号"}
 
@@ -364,6 +404,11 @@ def read_config(value, name):
                                 "红灯应比黄灯落后得更多；两项都按默认值计（黄灯 10，红灯 30）", "red_gap"))
         given.pop("yellow_gap", None)
         given.pop("red_gap", None)
+    if not any(given.get(key, fields[key].default) for key in WEIGHTS):
+        problems.append(Problem(name, value.line_of(next(key for key in WEIGHTS if key in given)),
+                                "考核的五项权重都是 0，总分无从计算；五项都按默认值计", WEIGHTS[0]))
+        for key in WEIGHTS:
+            given.pop(key)
     return {**Config(**given).model_dump(), "lines": value.key_lines}, problems
 
 
@@ -406,10 +451,19 @@ def read_journal(value, name):
 _JOURNAL = TypeAdapter(list[Entry])
 
 
-def entry_errors(entry):
-    """Problems (no file, no line) with each way a new entry fails the Entry model."""
+def read_actions(value, name):
+    """(rows, problems) of the office's actions on problems (data/problems.yaml): each item on its own."""
+    if not isinstance(value, list):
+        line = getattr(value, "line", 0)
+        return [], [Problem(name, line, f"问题办理记录应为列表（每项以“- ”开头），实际是{_kind(value)}")]
+    return validate_items(value, Action, name, "问题办理记录")
+
+
+def entry_errors(entry, model=Entry):
+    """Problems (no file, no line) with each way a new entry fails the Entry model (or a new office action,
+    model=Action, the Action model)."""
     try:
-        Entry.model_validate(entry)
+        model.model_validate(entry)
     except ValidationError as error:
-        return _errors(error, entry, "", Entry)
+        return _errors(error, entry, "", model)
     return []

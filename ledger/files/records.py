@@ -65,6 +65,14 @@ class Config(NamedTuple):
     cycle: str
     report_day: int
     office: Optional[str]
+    weight_reporting: float
+    weight_pace: float
+    weight_completion: float
+    weight_targets: float
+    weight_problems: float
+    deduct_red: float
+    deduct_late: float
+    deduct_overdue: float
 
 
 class Entry(NamedTuple):
@@ -80,6 +88,7 @@ class Entry(NamedTuple):
     next: Optional[str]
     actuals: tuple  # ((metric name, value), ...)
     clear: tuple  # field names this entry clears
+    resolves: tuple  # ids of the problems this entry says are solved
     reporter: Optional[str]
     unit: str
     file: str
@@ -87,18 +96,33 @@ class Entry(NamedTuple):
     end: Optional[int]  # the line where the next item of the journal begins; None for the last
 
 
+class Action(NamedTuple):
+    """One valid step the office took on a problem (data/problems.yaml), and where it stands."""
+
+    date: str
+    problem: str
+    action: str
+    unit: Optional[str]
+    due: Optional[str]
+    note: str
+    reporter: Optional[str]
+    line: int
+    lines: dict
+
+
 # what a journal's entries are stored as in the cache: one list per field (the fewest objects to decode and
-# build), actuals and clear only for the entries that give them
-STORED = tuple(name for name in Entry._fields if name not in ("actuals", "clear", "unit", "file"))
+# build), actuals, clear and resolves only for the entries that give them
+SPARSE = ("actuals", "clear", "resolves")  # given by few entries: kept only for those
+STORED = tuple(name for name in Entry._fields if name not in (*SPARSE, "unit", "file"))
 SHARED = ("date", "task", "status", "progress", "problems", "next", "reporter")  # values that repeat: one object each
 
 
 def stored(items):
     """A journal's valid entries (model dumps with line and end) as the cache keeps them."""
     columns = {name: [item[name] for item in items] for name in STORED}
-    actuals = [[index, list(item["actuals"].items())] for index, item in enumerate(items) if item["actuals"]]
-    clear = [[index, item["clear"]] for index, item in enumerate(items) if item["clear"]]
-    return {"columns": columns, "actuals": actuals, "clear": clear}
+    sparse = {name: [[index, item[name]] for index, item in enumerate(items) if item[name]] for name in SPARSE}
+    sparse["actuals"] = [[index, list(pairs.items())] for index, pairs in sparse["actuals"]]
+    return {"columns": columns, **sparse}
 
 
 def entries(value, unit, file, shared):
@@ -108,12 +132,11 @@ def entries(value, unit, file, shared):
     count = len(columns["date"])
     for name in SHARED:
         columns[name] = map(shared.setdefault, columns[name], columns[name])
-    actuals, clear = [()] * count, [()] * count
-    for index, pairs in value["actuals"]:
-        actuals[index] = tuple(map(tuple, pairs))
-    for index, names in value["clear"]:
-        clear[index] = tuple(names)
-    given = {"actuals": actuals, "clear": clear, "unit": repeat(unit, count), "file": repeat(file, count)}
+    given = {"unit": repeat(unit, count), "file": repeat(file, count)}
+    for name in SPARSE:
+        given[name] = [()] * count
+        for index, values in value[name]:
+            given[name][index] = tuple(map(tuple, values)) if name == "actuals" else tuple(values)
     return list(map(tuple.__new__, repeat(Entry, count),
                     zip(*(given[name] if name in given else columns[name] for name in Entry._fields))))
 

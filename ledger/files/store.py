@@ -21,6 +21,7 @@ TASKS = f"{DATA}/tasks.yaml"
 UNITS = f"{DATA}/units.yaml"
 CONFIG = f"{DATA}/config.yaml"
 PROGRESS = f"{DATA}/progress"
+ACTIONS = f"{DATA}/problems.yaml"  # the office's actions on the problems units raise: append-only, like a journal
 MAX_FILE = 64 << 20  # bytes: the largest journal of a province-sized ledger is a few MB
 
 
@@ -133,7 +134,7 @@ def validate_bytes(data, relative, kind):
     if value is None and problems:
         return None, problems
     reader = {"tasks": models.read_tasks, "units": models.read_units,
-              "config": models.read_config, "journal": models.read_journal}[kind]
+              "config": models.read_config, "journal": models.read_journal, "actions": models.read_actions}[kind]
     result, more = reader(value, relative)
     refused = {problem.line for problem in problems}  # a value the reader refused is not judged again as missing
     return result, problems + [problem for problem in more if problem.line not in refused]

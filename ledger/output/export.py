@@ -7,7 +7,9 @@ import json
 from typing import NamedTuple
 
 from ledger.core.bulletin import by_unit
+from ledger.core.issues import record, register
 from ledger.core.queries import reached, select
+from ledger.output.issues import step_text
 from ledger.output.render import flat, percent
 from ledger.plans.annotations import trailing
 from ledger.vocab import LIGHT, LedgerError, target_text
@@ -39,6 +41,12 @@ TARGET_FIELDS = [
     Field("task", "序号", 6), Field("title", "工作任务", 22), Field("name", "指标", 26), Field("target", "目标", 16),
     Field("actual", "最新完成值", 11), Field("measure", "单位", 10), Field("reached", "完成比例", 10, "percent"),
     Field("date", "报送日期", 12, "date"), Field("unit", "报送单位", 18),
+]
+PROBLEM_FIELDS = [
+    Field("id", "编号", 12), Field("task", "序号", 6), Field("title", "工作任务", 22), Field("text", "问题", 36),
+    Field("unit", "提出单位", 18), Field("raised", "提出日期", 12, "date"), Field("coordinator", "协调单位", 18),
+    Field("due", "办结时限", 12, "date"), Field("state", "状态", 10), Field("overdue", "逾期", 6),
+    Field("days", "历时（天）", 9), Field("solved", "解决日期", 12, "date"), Field("steps", "经过", 60),
 ]
 # fill and font colour of each light (vocab.LIGHTS)
 LIGHT_FILLS = {name: light.excel for name, light in LIGHT.items()}
@@ -88,21 +96,44 @@ def sheets(ledger, state, unit=None):
         "tasks": task_rows(ledger.tasks, tasks),
         "units": [{field.key: u[field.key] for field in UNIT_FIELDS} for u in units],
         "targets": target_rows(ledger.tasks, tasks),
+        "problems": problem_rows(ledger, state.as_of, {s.id for s in tasks}, unit),
     }
+
+
+def problem_rows(ledger, as_of, task_ids, unit):
+    """One row per problem on the tasks exported (or coordinated by the unit exported), with its steps."""
+    titles = {task.id: task.title for task in ledger.tasks.values()}
+    rows = []
+    for issue in register(ledger, as_of)[0]:
+        if issue.task in task_ids or (unit and issue.coordinator == unit):
+            row = record(issue, as_of, titles)
+            rows.append({**{field.key: row.get(field.key) for field in PROBLEM_FIELDS},
+                         "overdue": "是" if row["overdue"] else "否",
+                         "steps": "\n".join(step_text(event) for event in row["events"])})
+    return rows
 
 
 def write(content, fmt):
     """The export as the bytes of a json, csv or (any other fmt) xlsx file."""
     if fmt == "json":
-        return (json.dumps(content, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        return json_bytes(content)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([field.header for field in TASK_FIELDS])
-        for row in content["tasks"]:
-            writer.writerow([inert(flat(row[field.key])) for field in TASK_FIELDS])
-        return out.getvalue().encode("utf-8-sig")  # the BOM tells Excel the file is UTF-8
+        return csv_bytes(TASK_FIELDS, content["tasks"])
     return workbook(content)
+
+
+def json_bytes(content):
+    return (json.dumps(content, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def csv_bytes(fields, rows):
+    """The rows as CSV under the fields' headers, in UTF-8 with a BOM; no cell a spreadsheet would run."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([field.header for field in fields])
+    for row in rows:
+        writer.writerow([inert(flat(row[field.key])) for field in fields])
+    return out.getvalue().encode("utf-8-sig")  # the BOM tells Excel the file is UTF-8
 
 
 def inert(value):
@@ -124,6 +155,7 @@ def workbook(content):
             _colour(light, *LIGHT_FILLS[light.value])
     _sheet(book.create_sheet("按单位汇总"), f"{content['title']} · 按单位汇总", UNIT_FIELDS, content["units"])
     _sheet(book.create_sheet("数值指标"), f"{content['title']} · 数值指标", TARGET_FIELDS, content["targets"])
+    _sheet(book.create_sheet("问题"), f"{content['title']} · 问题清单", PROBLEM_FIELDS, content["problems"])
     return _saved(book)
 
 
@@ -165,9 +197,10 @@ def _sheet(sheet, title, fields, rows):
     sheet.merge_cells(f"A1:{last}1")
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([field.header for field in fields])
-    for row in rows:
+    for number, row in enumerate(rows, 3):
         sheet.append([_cell(row[field.key], field.kind) for field in fields])
-        for cell in sheet[sheet.max_row]:
+        for column in range(1, len(fields) + 1):  # by address: sheet.max_row counts every cell, each time
+            cell = sheet.cell(number, column)
             if cell.data_type == "f":  # text from the journals is text: a note "=…" must not become a formula
                 cell.data_type = "s"
     wrap = Alignment(wrap_text=True, vertical="top")

@@ -3,6 +3,7 @@
 import html
 import re
 
+from ledger.output.issues import state_text
 from ledger.output.render import Column, cells, clean, percent, tabulated, units
 from ledger.vocab import GREEN, LIGHT, NO_PERCENT, PACE_COLOURS, PACE_LABELS, RED, UNREPORTED, YELLOW
 
@@ -11,7 +12,7 @@ PACES = PACE_LABELS  # key -> label, in the order the bulletin lists them
 # format -> the extensions of -o that pick it (docx is written by output/word.py)
 FORMATS = {"markdown": (".md", ".markdown"), "html": (".html", ".htm"), "text": (".txt",), "docx": (".docx",)}
 HEADINGS = ("一、总体情况", "二、分部分推进情况", "三、各牵头单位推进情况", "四、落后和逾期任务",
-            "五、未按时报送的单位", "六、数值指标", "七、本期新报送")
+            "五、未按时报送的单位", "六、数值指标", "七、本期新报送", "八、问题清单（按协调单位）", "九、未解决的问题")
 PACE_NOTE = ("口径：已完成＝状态为已完成；逾期＝过了完成时限仍未完成（报送过与否都算）；落后＝黄灯或红灯；"
              "进度未填＝报送过但从没填过进度；未报送＝牵头单位（统筹类任务为办公室）尚无进展；"
              "其余为正常推进。每项任务只计一类。")
@@ -21,7 +22,7 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 # fill and text colour of each light, shared by the charts and the light cells (vocab.LIGHTS)
 LIGHT_COLOURS = {name: light.html for name, light in LIGHT.items()}
 BAR_LIGHTS = (GREEN, YELLOW, RED, NO_PERCENT, UNREPORTED)  # good news first, the way the bars read
-NUMERIC = {"id", "task", "total", "completion", "reached", *PACES}
+NUMERIC = {"id", "task", "total", "completion", "reached", "new", "solved", "open", "days", *PACES}
 NOWRAP = {"percent", "target", "value", "basis", "last_report"}
 
 
@@ -66,6 +67,14 @@ NEW_COLUMNS = [Column("date", "日期"), Column("unit", "单位"), Column("task"
                       else r["progress"])]
 
 
+ISSUE_UNIT_COLUMNS = [Column("coordinator", "协调单位", lambda r: r["coordinator"] or "（未交办）"),
+                      Column("new", "本期新提出"), Column("solved", "本期解决"), Column("open", "未解决"),
+                      Column("overdue", "其中逾期")]
+ISSUE_COLUMNS = [Column("id", "编号"), Column("task", "任务"), Column("text", "问题"), Column("unit", "提出单位"),
+                 Column("coordinator", "协调单位"), Column("state", "状态", state_text), Column("raised", "提出日期"),
+                 Column("days", "历时（天）", lambda r: str(r["days"])), Column("due", "办结时限")]
+
+
 def headline_text(content):
     """The headline as one sentence: as-of date, 序时进度, and each pace's count and share."""
     head = content["headline"]
@@ -87,7 +96,16 @@ def notes(content):
                    f"“不超过”类指标（如用水总量）按已用上限的比例，快于序时进度或超过上限即预警。",
         "new": f"本期（{content['since']} 至 {content['as_of']}，按条目日期）共 {len(content['new'])} 条报送，"
                f"涉及 {len({r['task'] for r in content['new']})} 项任务、{len({r['unit'] for r in content['new']})} 个单位。",
+        "issues": issues_text(content["issues"], content["as_of"]),
+        "open": "逾期的在前。问题的经过见 ledger problem 编号，或 ledger show 任务序号。",
     }
+
+
+def issues_text(issues, as_of):
+    """本期（…）新提出问题 N 个、解决 M 个；未解决 K 个，其中逾期 J 个。"""
+    return (f"本期（{issues['start']} 至 {as_of}）新提出问题 {issues['new']} 个、解决 {issues['solved']} 个；"
+            f"未解决 {issues['open']} 个，其中逾期 {issues['overdue']} 个。解决＝报送单位报已解决或办公室销号；"
+            "逾期＝过了交办的办结时限仍未解决；未交办的问题按“（未交办）”计。")
 
 
 def tables(content):
@@ -98,7 +116,9 @@ def tables(content):
             (HEADINGS[3], content["lagging"], LAGGING_COLUMNS, said["lagging"]),
             (HEADINGS[4], content["stale"], STALE_COLUMNS, said["stale"]),
             (HEADINGS[5], content["targets"], TARGET_COLUMNS, said["targets"]),
-            (HEADINGS[6], content["new"], NEW_COLUMNS, said["new"])]
+            (HEADINGS[6], content["new"], NEW_COLUMNS, said["new"]),
+            (HEADINGS[7], content["issues"]["by_unit"], ISSUE_UNIT_COLUMNS, said["issues"]),
+            (HEADINGS[8], content["issues"]["list"], ISSUE_COLUMNS, said["open"])]
 
 
 def document(content, table_format, title_mark, heading_mark, escape):

@@ -1,6 +1,7 @@
 """What each command shows, as text: records and columns handed to the shared renderer."""
 
 from ledger.core.queries import given
+from ledger.output.issues import card_section
 from ledger.output.render import Column, as_json, lines, percent, render, units
 from ledger.vocab import LIGHT_NAMES
 
@@ -80,7 +81,7 @@ def task_card(plan, state, card, fmt, screen):
     task, current = card.task, card.state
     if fmt == "json":
         found = {key: value for key, value in task._asdict().items() if key not in ("line", "lines", "targets")}
-        found.update(state=_record(current), targets=card.targets, entries=card.entries)
+        found.update(state=_record(current), targets=card.targets, entries=card.entries, issues=card.issues)
         return as_json(found)
     section = f"{card.section.numeral}、{card.section.title} · " if card.section else ""
     leads = units(task.lead_units) if task.lead_units else (
@@ -105,8 +106,8 @@ def task_card(plan, state, card, fmt, screen):
         return out + "进展记录：暂无进展记录\n"
     corrections = sum(1 for entry in card.entries if entry["corrects"])
     note = [f"其中 {corrections} 条是更正：它改的是所更正那一条的内容，在那一条的日期生效"] if corrections else []
-    return out + render(card.entries, ENTRY_COLUMNS, fmt, screen, title=f"进展记录（{len(card.entries)} 条）",
-                        notes=note)
+    return (out + render(card.entries, ENTRY_COLUMNS, fmt, screen, title=f"进展记录（{len(card.entries)} 条）",
+                         notes=note) + card_section(card.issues, fmt, screen))
 
 
 def _ids(numbers):
