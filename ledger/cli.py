@@ -96,11 +96,12 @@ def _root():
     return find_root(ROOT["given"] or os.environ.get("LEDGER_ROOT"))
 
 
-def _load(units=None):
-    """The ledger (its journals limited to those of units, when given); a usage error when the task list cannot be read."""
+def _load(units=None, clock=True):
+    """The ledger (its journals limited to those of units, when given); a usage error when the task list cannot be
+    read. clock: entries dated after today are refused (False: every valid entry stands, as the index holds it)."""
     from ledger.core.load import load  # noqa: PLC0415
 
-    ledger = load(_root(), today=_today().isoformat(), units=units)
+    ledger = load(_root(), today=_today().isoformat() if clock else None, units=units)
     if ledger.plan is None:
         raise LedgerError("任务清单无法读取，无法继续：\n" + "\n".join(map(str, ledger.errors)))
     return ledger
@@ -656,7 +657,7 @@ def index_copy(output: str = typer.Option(..., "--output", "-o", metavar="文件
 
     from ledger.vocab import os_reason  # noqa: PLC0415
 
-    ledger = _load()
+    ledger = _load(clock=False)  # the index holds every valid entry; an entry dated after today is refused when read
     if ledger.index is None:
         raise LedgerError("这台机器上没有可写的缓存目录（$XDG_CACHE_HOME 或 ~/.cache），没有建立索引；"
                           "设置 XDG_CACHE_HOME 指向一个可写的目录后重试")

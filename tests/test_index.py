@@ -4,6 +4,7 @@ The state read from its timelines is the state folded from the entries, on rando
 import datetime as dt
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 import ledger
 from ledger.core import issues
-from conftest import SMALL_TASKS, SMALL_UNITS, run, run_process, write
+from conftest import REPO, SMALL_TASKS, SMALL_UNITS, run, run_process, write
 from ledger.core.load import load_files
 from ledger.files.store import cache_folder
 from test_fold_reference import journals, text
@@ -187,3 +188,18 @@ def test_a_warm_listing_scans_no_journal_entries(tmp_path):
         plans = [[row[-1] for row in index.execute("EXPLAIN QUERY PLAN " + query)] for query in asked]
     assert all(step.startswith(("SEARCH entries", "SCAN entries USING INDEX entries_")) or "B-TREE" in step
                for plan in plans for step in plan), plans
+
+
+def test_the_readme_query_gives_what_the_readme_shows(tmp_path):
+    """The README's example query, run on a copy of the demo's index, gives the rows the README prints."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8").split("### 派生索引", 1)[1]
+    query = readme.split("```sql\n", 1)[1].split("```", 1)[0]
+    shown = readme.split("< 连续三个月未报送.sql\n", 1)[1].split("```", 1)[0]
+    demo = tmp_path / "demo"
+    shutil.copytree(REPO / "examples/demo", demo)
+    out = tmp_path / "台账.db"
+    assert run("index", "-o", out, root=demo).code == 0
+    with sqlite3.connect(out) as copy:
+        rows = copy.execute(query).fetchall()
+    assert "".join(f"{unit}|{month}\n" for unit, month in rows) == shown
+    assert len(rows) == 8
