@@ -99,6 +99,9 @@ class _Files:
     def cached(self, relative, data, context, compute):
         return store.cached(self.root, relative, data, context, compute)
 
+    def stamp(self, relative):
+        return store.stamp(self.root, relative)
+
     def index(self, context):
         """The index for this context, opened once per process."""
         from ledger.files.index import open_index  # noqa: PLC0415 - sqlite3 only where there is an index
@@ -129,6 +132,9 @@ class _Given:
     def cached(self, relative, data, context, compute):
         return store.cached(self.root, relative, data, context, compute) if self.root is not None else compute()
 
+    def stamp(self, relative):
+        return None
+
     def index(self, context):
         return None  # other versions of the files (a commit, the index of git) are folded from their entries
 
@@ -139,10 +145,12 @@ class Entries:
     def __init__(self, held=(), index=None, files=()):
         self.held, self.index, self.files = tuple(held), index, tuple(files)
 
-    def _where(self, condition="", parameters=()):
-        # +file: the journals read never choose the index; the condition's own (task, steps) does
-        known = f"+file IN ({', '.join('?' * len(self.files))})" if self.files else "0"
-        clause = f"WHERE {known}" + (f" AND {condition}" if condition else "")
+    def _where(self, condition="", parameters=(), using=None):
+        # +file: the journals read never choose the index; the condition's own (task, steps) does, or `using`
+        if not self.files:
+            return []
+        known = f"+file IN ({', '.join('?' * len(self.files))})"
+        clause = f"INDEXED BY {using} " * bool(using) + f"WHERE {known}" + (f" AND {condition}" if condition else "")
         return self.index.entries(clause, (*self.files, *parameters))
 
     def all(self):
@@ -199,7 +207,7 @@ class Entries:
         """The entries that say problems are solved (resolves: [...]), in journal and file order."""
         if self.index is None:
             return tuple(entry for entry in self.held if entry.resolves)
-        return tuple(self._where("resolves IS NOT NULL"))
+        return tuple(self._where("resolves IS NOT NULL", using="entries_resolving"))  # not the (larger) steps index
 
     def at(self, file):
         """The entries of one journal, in file order."""
@@ -368,23 +376,38 @@ def _journal_files(ledger, source, units):
     return found, problems
 
 
+# a file the index read less than this after its last change (ctime) is read again next time: a change within the
+# same tick of a coarse file-system clock would leave its stamp as it was (git's "racy" files)
+RACY = 2 * 10 ** 9
+
+
 def _indexed_journals(ledger, source, index, today, units):
     """(Entries read from the index, problems, journals read), the index brought up to date first: a journal
     whose bytes or rules changed is judged again, and the timelines of the tasks it touches folded again."""
     candidates, problems = _journal_files(ledger, source, units)
-    held, read, stale, late = index.journals(), [], {}, False
+    held, read, stale, late, restamp = index.journals(), [], {}, False, []
     for relative, unit in candidates:
+        was, status = held.get(relative), source.stamp(relative)  # the stamp before the bytes: a write after shows
+        if was and status and was[5] == status[0] and was[2] == index.context and status[1] < was[6] - RACY:
+            read.append(relative)  # the file is as it was when the index read it: its bytes need not be read
+            problems += [Problem(*row) for row in was[4]]
+            late = late or bool(today and was[3] > today)
+            continue
         data, problem = source.read(relative)
         if data is None:
             problems += [problem] if problem else []
             continue
         read.append(relative)
         key = (len(data), store.digest(data), index.context)
-        if relative in held and held[relative][:3] == key:
-            problems += [Problem(*row) for row in held[relative][4]]
-            late = late or bool(today and held[relative][3] > today)
+        if was and was[:3] == key:
+            problems += [Problem(*row) for row in was[4]]
+            late = late or bool(today and was[3] > today)
+            restamp += [(relative, status[0])] if status else []
         else:
-            stale[relative] = (unit, data, key)
+            stale[relative] = (unit, data, key, status[0] if status else "")
+    if restamp:
+        with index.writing():
+            index.restamp(restamp)
     gone = [file for file in held if file not in read and (units is None or PurePosixPath(file).stem in units)]
     if stale or gone or index.fresh:
         found, late_now = _reindex(ledger, index, stale, gone)
@@ -408,7 +431,7 @@ def _reindex(ledger, index, stale, gone):
     problems, latest, shared = [], "", {}
     with index.writing():
         held, touched = index.journals(), set()
-        for relative, (unit, data, key) in stale.items():
+        for relative, (unit, data, key, stamp) in stale.items():
             if relative in held and held[relative][:3] == key:  # another process did it meanwhile
                 problems += [Problem(*row) for row in held[relative][4]]
                 latest = max(latest, held[relative][3])
@@ -416,12 +439,13 @@ def _reindex(ledger, index, stale, gone):
             value, found = _judge_journal(ledger, relative, unit, data)
             with store.collector_paused():
                 mine = records.entries(value["entries"], unit, relative, shared)
-            touched |= index.replace_journal(relative, unit, *key, value["latest"], [list(p) for p in found], mine)
+            touched |= index.replace_journal(relative, unit, *key, value["latest"], [list(p) for p in found], mine,
+                                             stamp)
             problems += found
             latest = max(latest, value["latest"])
         for relative in gone:
             touched |= index.forget_journal(relative)
-        if index.fresh:
+        if index.task_ids() != set(ledger.tasks):  # a fresh index (whichever process started it over) has none
             index.set_tasks(ledger.tasks)
             touched = set(ledger.tasks)
         for number in touched & set(ledger.tasks):

@@ -11,10 +11,11 @@ import contextlib
 import json
 import os
 import sqlite3
+import time
 
 from ledger.files import records, store
 
-SCHEMA = 2
+SCHEMA = 3
 NAME = "index.sqlite"
 OPENED = []  # every Index this process opened, for close_all
 # the entry fields held as JSON text (tuples of pairs, lists of names); the rest are plain SQLite values
@@ -35,7 +36,7 @@ TABLES = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS journals (
     file TEXT PRIMARY KEY, unit TEXT NOT NULL, size INTEGER NOT NULL, digest TEXT NOT NULL,
-    context TEXT NOT NULL, latest TEXT NOT NULL, problems TEXT NOT NULL);
+    context TEXT NOT NULL, latest TEXT NOT NULL, problems TEXT NOT NULL, stamp TEXT NOT NULL, stamped INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS entries ({_columns(ENTRY_COLUMNS)}, PRIMARY KEY (file, line));
 CREATE INDEX IF NOT EXISTS entries_by_task ON entries (task, date);
 CREATE INDEX IF NOT EXISTS entries_resolving ON entries (file, line) WHERE resolves IS NOT NULL;
@@ -137,20 +138,29 @@ class Index:
         self.db.execute("COMMIT")
 
     def journals(self):
-        """file -> (size, digest, context, latest, problems as rows) of every journal the index holds."""
-        return {file: (size, digest, context, latest, json.loads(problems)) for file, size, digest, context, latest,
-                problems in self.db.execute("SELECT file, size, digest, context, latest, problems FROM journals")}
+        """file -> (size, digest, context, latest, problems as rows, stamp, stamped) of every journal the index
+        holds: stamp is store.stamp's text when the bytes were read, stamped the time (ns) they were."""
+        return {file: (size, digest, context, latest, json.loads(problems), stamp, stamped)
+                for file, size, digest, context, latest, problems, stamp, stamped in self.db.execute(
+                    "SELECT file, size, digest, context, latest, problems, stamp, stamped FROM journals")}
 
-    def replace_journal(self, file, unit, size, digest, context, latest, problems, entries):
+    def replace_journal(self, file, unit, size, digest, context, latest, problems, entries, stamp=""):
         """Puts a journal's new content in place of what the index held of it; returns the tasks it touched."""
         touched = self.forget_journal(file)
-        self.db.execute("INSERT INTO journals VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (file, unit, size, digest, context, latest, json.dumps(problems, ensure_ascii=False)))
+        self.db.execute("INSERT INTO journals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (file, unit, size, digest, context, latest, json.dumps(problems, ensure_ascii=False), stamp,
+                         time.time_ns()))
         self.db.executemany(f"INSERT INTO entries VALUES ({', '.join('?' * len(ENTRY_COLUMNS))})",
                             map(_row, entries))
         self.db.executemany("INSERT OR IGNORE INTO reports VALUES (?, ?)",
                             {(entry.unit, entry.date) for entry in entries if not entry.corrects})
         return touched | {entry.task for entry in entries}
+
+    def restamp(self, stamps):
+        """Records (file, stamp) pairs: journals whose bytes were read again and found unchanged."""
+        now = time.time_ns()
+        self.db.executemany("UPDATE journals SET stamp = ?, stamped = ? WHERE file = ?",
+                            ((stamp, now, file) for file, stamp in stamps))
 
     def forget_journal(self, file):
         """Removes a journal from the index; returns the tasks its entries were of."""
@@ -170,6 +180,9 @@ class Index:
     def entry_tasks(self, where, parameters=()):
         """The distinct tasks of the entries that meet where."""
         return {task for (task,) in self.db.execute(f"SELECT DISTINCT task FROM entries {where}", parameters)}
+
+    def task_ids(self):
+        return {number for (number,) in self.db.execute("SELECT id FROM tasks")}
 
     def set_tasks(self, ids):
         self.db.execute("DELETE FROM tasks")

@@ -105,13 +105,22 @@ def _rich(rows, headers, title, notes, screen):
     if title:
         out.print(Text(clean(title)))  # never padded: a title line ends where its words end
     if _fits(rows, widths, out.width):
-        out.print(_drawn([[[cell] for cell in row] for row in rows], headers, widths))
+        _print(out, _drawn([[[cell] for cell in row] for row in rows], headers, widths, screen.color), screen)
     else:
         narrow = _narrowed(rows, headers, widths, out.width)
-        out.print(_drawn(*narrow) if narrow else _listed(rows, headers, out.width))
+        _print(out, _drawn(*narrow, screen.color), screen) if narrow else out.print(_listed(rows, headers, out.width))
     for note in notes:
         out.print(Text(clean(note)))
     return out.file.getvalue()
+
+
+def _print(out, table, screen):
+    """Prints a drawn table (no wider than the screen): without colour its text is what rich would print, so it is
+    written as it is — rich's line-by-line rendering of thousands of rows is most of a long listing's time."""
+    if screen.color:
+        out.print(table)
+    else:
+        out.file.write(table.plain + "\n")
 
 
 def _fits(rows, widths, width):
@@ -120,36 +129,51 @@ def _fits(rows, widths, width):
             and not any("\n" in cell for row in rows for cell in row))
 
 
-def _drawn(rows, headers, widths):
-    """The table exactly as rich's Table draws it, built as one Text: rich renders a long listing cell by cell
-    at ~0.5 ms a row, this at a tenth of that. rows: each cell a list of its lines."""
+def _drawn(rows, headers, widths, styled=True):
+    """The table exactly as rich's Table draws it, built as one Text from one string and its style spans: rich
+    renders a long listing cell by cell at ~0.5 ms a row, this at a small part of that. rows: each cell a list of
+    its lines (terminal-safe text, see clean). styled=False: the text alone (no colour to show)."""
     from rich import box  # noqa: PLC0415
     from rich.cells import cell_len  # noqa: PLC0415
-    from rich.text import Text  # noqa: PLC0415
+    from rich.text import Span, Text  # noqa: PLC0415
 
     frame, spans = box.HEAVY_HEAD, [width + 2 for width in widths]
-    text = Text(no_wrap=True, overflow="ignore")
+    lengths = {}
 
-    def row(values, left, middle, right, header=False, styles=()):
-        text.append(left)
-        for index, (value, width) in enumerate(zip(values, widths)):
-            padding = "bold" if header else ""
-            text.append(" ", style=padding)
-            text.append(value + " " * (width - cell_len(value)), style=padding or styles[index])
-            text.append(" ", style=padding)
-            text.append(right if index == len(widths) - 1 else middle)
-        text.append("\n")
+    def padded(value, width):
+        if value not in lengths:
+            lengths[value] = cell_len(value)
+        return f" {value}{' ' * (width - lengths[value])} "
 
-    text.append(frame.get_top(spans) + "\n")
-    row(headers, frame.head_left, frame.head_vertical, frame.head_right, header=True)
-    text.append(frame.get_row(spans, level="head") + "\n")
+    lines, styled_spans = [frame.get_top(spans)], []
+    at = len(lines[0]) + 1
+
+    def row(values, left, middle, right, styles, header=False):
+        nonlocal at
+        cells = [padded(value, width) for value, width in zip(values, widths)]
+        if styled:  # the spans rich's Table gives: the header's padding bold on its own, a light's text coloured
+            start = at + len(left)
+            for cell, style in zip(cells, styles):
+                end = start + len(cell)
+                if header:
+                    styled_spans.extend([Span(start, start + 1, style), Span(start + 1, end - 1, style),
+                                         Span(end - 1, end, style)])
+                elif style:
+                    styled_spans.append(Span(start + 1, end - 1, style))
+                start = end + len(middle)
+        lines.append(left + middle.join(cells) + right)
+        at += len(lines[-1]) + 1
+
+    row(headers, frame.head_left, frame.head_vertical, frame.head_right, ["bold"] * len(headers), header=True)
+    lines.append(frame.get_row(spans, level="head"))
+    at += len(lines[-1]) + 1
     for cells_lines in rows:
-        styles = [LIGHT_STYLES.get("".join(lines), "") for lines in cells_lines]
+        styles = [LIGHT_STYLES.get("".join(lines), "") for lines in cells_lines] if styled else ()
         for number in range(max(map(len, cells_lines))):
             row([lines[number] if number < len(lines) else "" for lines in cells_lines], frame.mid_left,
-                frame.mid_vertical, frame.mid_right, styles=styles)
-    text.append(frame.get_bottom(spans))
-    return text
+                frame.mid_vertical, frame.mid_right, styles)
+    lines.append(frame.get_bottom(spans))
+    return Text("\n".join(lines), no_wrap=True, overflow="ignore", spans=styled_spans)
 
 
 # where a line may not break: after an opening bracket, before a closing one or a pause (、，。…), inside a word of
