@@ -7,6 +7,10 @@ from rich.table import Table
 from rich.text import Text
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ledger.output import render
 from ledger.output.render import LIGHT_STYLES, _drawn, _fits, _narrowed, _natural_widths, wrapped
 
 HEADERS = ["序号", "任务", "牵头单位", "灯", "最近报送"]
@@ -62,3 +66,19 @@ def test_what_does_not_fit_is_wrapped_between_words():
 ])
 def test_wrapping_keeps_words_whole(text, width, lines):
     assert wrapped(text, width) == lines
+
+
+PIECES = list("ab 1-—县水利局绿黄红（）、，。%.:|") + ["\u3000", "é", "ｱ", "\u200b", "😀", "\u0301"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda columns: st.tuples(
+    st.lists(st.text(st.sampled_from(PIECES), max_size=6), min_size=columns, max_size=columns),
+    st.lists(st.lists(st.text(st.sampled_from(PIECES), max_size=12), min_size=columns, max_size=columns),
+             min_size=1, max_size=5))))
+def test_the_markdown_table_is_tabulates_to_the_byte(table):
+    """report's markdown tables skip tabulate's per-cell type guessing; what they write is what tabulate writes."""
+    from tabulate import tabulate
+
+    headers, rows = table
+    assert render.pipe(rows, headers) == tabulate(rows, headers=headers, tablefmt="pipe", disable_numparse=True)
