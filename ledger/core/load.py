@@ -331,18 +331,10 @@ def _judge_actions(ledger, data):
 
 def _journal_entries(ledger, source, today, units):
     """(entries, problems, journals read) of the journals (of units, when given), one journal at a time."""
-    problems, entries, read, shared = source.refused(), [], [], {}
+    candidates, problems = _journal_files(ledger, source, units)
+    entries, read, shared = [], [], {}
     context = _context(ledger)
-    for relative in source.journals():
-        unit = PurePosixPath(relative).stem
-        if units is not None and unit not in units:
-            continue
-        if not relative.endswith(".yaml"):
-            problems.append(Problem(relative, 0, f"日志文件扩展名应为 .yaml；请改名为 {unit}.yaml"))
-            continue
-        if unit not in ledger.unit_names:
-            problems.append(Problem(relative, 0, rules.unknown_journal(ledger, unit)))
-            continue
+    for relative, unit in candidates:
         data, problem = source.read(relative)
         if data is None:
             problems += [problem] if problem else []
