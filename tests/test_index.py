@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -203,3 +204,34 @@ def test_the_readme_query_gives_what_the_readme_shows(tmp_path):
         rows = copy.execute(query).fetchall()
     assert "".join(f"{unit}|{month}\n" for unit, month in rows) == shown
     assert len(rows) == 8
+
+
+def test_a_journal_changed_with_its_size_and_mtime_kept_is_read_again(small):
+    """The index skips reading a journal only while its file is as it saw it: same inode, size, mtime and ctime.
+    An edit that keeps the size and puts the modification time back still changes the ctime."""
+    write(small / J, ENTRY)
+    time.sleep(2.1)  # past the racy window: the next run trusts the stamp
+    assert [s["percent"] for s in states(small) if s["id"] == 1] == [20]
+    assert [s["percent"] for s in states(small) if s["id"] == 1] == [20]  # read from the stamp alone
+    before = os.stat(small / J)
+    with open(small / J, "r+b") as handle:  # same inode, same size
+        handle.write((small / J).read_bytes().replace(b"percent: 20", b"percent: 70"))
+    os.utime(small / J, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(small / J)
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    assert [s["percent"] for s in states(small) if s["id"] == 1] == [70]
+
+
+
+def test_an_index_of_another_layout_is_made_anew(small):
+    """A database whose tables are of another layout (user_version) is dropped and made anew, not half-used."""
+    write(small / J, ENTRY)
+    good = states(small)
+    with index_of(small) as index:
+        index.execute("DROP TABLE timeline")
+        index.execute("CREATE TABLE timeline (task, since, percent)")  # an older layout
+        index.execute("PRAGMA user_version = 1")
+    assert states(small) == good
+    with index_of(small) as index:
+        assert index.execute("PRAGMA user_version").fetchone()[0] > 1
+        assert "actuals" in [row[1] for row in index.execute("PRAGMA table_info(timeline)")]
