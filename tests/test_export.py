@@ -9,6 +9,7 @@ from collections import Counter
 import openpyxl
 
 from conftest import REPO, run, write
+from ledger.output.export import inert
 
 AS_OF = "2023-08-07"  # 序时进度 exactly 60%
 HEADERS = ["序号", "工作任务", "具体目标", "牵头单位", "参与单位", "完成时限", "进展情况", "存在问题", "下步计划",
@@ -171,3 +172,5 @@ def test_journal_text_never_becomes_a_formula(paces):
     export(paces, paces / "台账.csv")
     rows = list(csv.reader(io.StringIO((paces / "台账.csv").read_text(encoding="utf-8-sig"))))
     assert rows[1][6:9] == ["'=HYPERLINK(\"http://x.example\",\"点我\")", "'+1+1", "'@SUM(A1)"]
+    assert [inert(v) for v in ("-2+3", "\t=1", "\r=1", "—", "2023-06-30", -5, "县水利局")] == [
+        "'-2+3", "'\t=1", "'\r=1", "—", "2023-06-30", -5, "县水利局"]

@@ -137,8 +137,9 @@ def csv_bytes(fields, rows):
 
 
 def inert(value):
-    """A csv cell Excel and WPS will not run: text opening with = + @ (a formula to them) gets a leading '."""
-    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "@") else value
+    """A csv cell Excel and WPS will not run: text opening with = + - @, a tab or a carriage return (what they may
+    take for a formula, OWASP's list) gets a leading '. Numbers stay numbers; "—" and dates are left alone."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def workbook(content):
