@@ -55,6 +55,11 @@ class Issue(NamedTuple):
     line: int
 
 
+def takes_step(entry):
+    """Whether an entry raises, resolves or clears a problem (load.Entries.tasks_with_steps says it in SQL)."""
+    return bool(entry.problems or entry.resolves or "problems" in entry.clear)
+
+
 def register(ledger, as_of=None, tasks=None, new=None):
     """(issues, problems): every problem raised up to as_of (a date; None: all), by task and id, and what is
     wrong with the steps that name one. tasks limits the fold to those tasks. new: an entry or action not
@@ -62,7 +67,7 @@ def register(ledger, as_of=None, tasks=None, new=None):
     actions, named = ledger.actions, ledger.entries.tasks_with_steps()
     if hasattr(new, "action"):
         actions += (new,)
-    elif new is not None and (new.problems or new.resolves or "problems" in new.clear):
+    elif new is not None and takes_step(new):
         named.add(new.task)
     cutoff = (as_of or EVERYTHING).isoformat()
     by_task = defaultdict(list)
@@ -78,7 +83,7 @@ def register(ledger, as_of=None, tasks=None, new=None):
     counted = counted_entries([e for e in entries if e.task in wanted], as_of or EVERYTHING)
     issues, problems = [], []
     for task in sorted(wanted):
-        steps = [e for e in counted.get(task, ()) if e.problems or e.resolves or "problems" in e.clear]
+        steps = [e for e in counted.get(task, ()) if takes_step(e)]
         found, said = _fold(task, steps, by_task[task])
         issues += found
         problems += said
@@ -265,7 +270,7 @@ def outcome(ledger, entry_file, entry_line, as_of):
     takes the steps of the entry it corrects, as corrected: a problem it raises is that entry's, "correct"."""
     entry = next((e for e in ledger.entries.at(entry_file) if e.line == entry_line), None)
     fixed = entry and entry.corrects and corrected_entry(ledger.entries.of_tasks([entry.task]), entry)
-    if fixed and not (entry.problems or entry.resolves or "problems" in entry.clear):
+    if fixed and not takes_step(entry):
         return []  # a correction of other fields: the problems of the entry it corrects stay as they were
     line = fixed.line if fixed else entry_line
     issues, _ = register(ledger, as_of, [entry.task] if entry else None)

@@ -145,13 +145,16 @@ class Entries:
     def __init__(self, held=(), index=None, files=()):
         self.held, self.index, self.files = tuple(held), index, tuple(files)
 
+    def _clause(self, condition, using=None):
+        """The WHERE clause (after INDEXED BY using, when given) that keeps the journals read and condition.
+        +file: the journals read never choose the index; the condition's own (task, steps) does, or using."""
+        known = f"+file IN ({', '.join('?' * len(self.files))})"
+        return f"INDEXED BY {using} " * bool(using) + f"WHERE {known}" + (f" AND {condition}" if condition else "")
+
     def _where(self, condition="", parameters=(), using=None):
-        # +file: the journals read never choose the index; the condition's own (task, steps) does, or `using`
         if not self.files:
             return []
-        known = f"+file IN ({', '.join('?' * len(self.files))})"
-        clause = f"INDEXED BY {using} " * bool(using) + f"WHERE {known}" + (f" AND {condition}" if condition else "")
-        return self.index.entries(clause, (*self.files, *parameters))
+        return self.index.entries(self._clause(condition, using), (*self.files, *parameters))
 
     def all(self):
         if self.index is None:
@@ -197,11 +200,10 @@ class Entries:
     def tasks_with_steps(self):
         """The tasks of the entries that raise, resolve or clear a problem."""
         if self.index is None:
-            return {e.task for e in self.held if e.problems or e.resolves or "problems" in e.clear}
+            return {e.task for e in self.held if issues.takes_step(e)}
         steps = ("((problems IS NOT NULL AND problems != '') OR resolves IS NOT NULL OR clear LIKE '%\"problems\"%')"
                  " AND (problems IS NOT NULL OR resolves IS NOT NULL OR clear IS NOT NULL)")  # the partial index's terms
-        clause = f"WHERE +file IN ({', '.join('?' * len(self.files))}) AND {steps}"
-        return self.index.entry_tasks(clause, self.files)
+        return self.index.entry_tasks(self._clause(steps), self.files) if self.files else set()
 
     def resolving(self):
         """The entries that say problems are solved (resolves: [...]), in journal and file order."""
@@ -381,22 +383,22 @@ def _indexed_journals(ledger, source, index, today, units):
     for relative, unit in candidates:
         was, status = held.get(relative), source.stamp(relative)  # the stamp before the bytes: a write after shows
         if was and status and was[5] == status[0] and was[2] == index.context and status[1] < was[6] - RACY:
-            read.append(relative)  # the file is as it was when the index read it: its bytes need not be read
-            problems += [Problem(*row) for row in was[4]]
-            late = late or bool(today and was[3] > today)
-            continue
-        data, problem = source.read(relative)
-        if data is None:
-            problems += [problem] if problem else []
-            continue
-        read.append(relative)
-        key = (len(data), store.digest(data), index.context)
-        if was and was[:3] == key:
-            problems += [Problem(*row) for row in was[4]]
-            late = late or bool(today and was[3] > today)
-            restamp += [(relative, status[0])] if status else []
+            unchanged = True  # the file is as it was when the index read it: its bytes need not be read
         else:
-            stale[relative] = (unit, data, key, status[0] if status else "")
+            data, problem = source.read(relative)
+            if data is None:
+                problems += [problem] if problem else []
+                continue
+            key = (len(data), store.digest(data), index.context)
+            unchanged = bool(was) and was[:3] == key
+            if unchanged and status:
+                restamp.append((relative, status[0]))
+            elif not unchanged:
+                stale[relative] = (unit, data, key, status[0] if status else "")
+        read.append(relative)
+        if unchanged:
+            problems += [Problem(*row) for row in was[4]]
+            late = late or bool(today and was[3] > today)
     if restamp:
         with index.writing():
             index.restamp(restamp)
@@ -409,8 +411,7 @@ def _indexed_journals(ledger, source, index, today, units):
     if late:  # entries dated after today are refused: fold from the entries that stand, not the timelines
         kept = []
         for relative in read:
-            mine = [entry for entry in entries.all() if entry.file == relative]
-            mine, refused = _clock(ledger, source, relative, PurePosixPath(relative).stem, mine, today)
+            mine, refused = _clock(ledger, source, relative, PurePosixPath(relative).stem, entries.at(relative), today)
             kept += mine
             problems += refused
         entries = Entries(kept)

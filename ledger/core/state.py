@@ -194,26 +194,8 @@ def counted_entries(entries, as_of):
 
 
 def facts_of(ledger, task, entries):
-    """The task's Facts from its entries as they count (see _entries_by_task), newest last."""
-    responsible = ledger.responsible(task)
-    mine = [entry for entry in entries if entry.unit in responsible]
-    values, missing = {}, list(FOLDED)
-    for entry in reversed(mine):
-        for name in missing:
-            value = getattr(entry, name)
-            if value is not None or name in entry.clear:
-                values[name] = value
-        if len(values) == len(FOLDED):
-            break
-        missing = [name for name in missing if name not in values]
-    actuals = {}
-    for entry in reversed(entries) if task.targets else ():
-        for name, value in entry.actuals:
-            actuals.setdefault(name, (value, entry.date, entry.unit))
-        if len(actuals) == len(task.targets):
-            break
-    return Facts(*(values.get(name) for name in FOLDED), mine[-1].date if mine else None, bool(mine),
-                 tuple(sorted(actuals.items())))
+    """The task's Facts from its entries as they count (see _entries_by_task), in order."""
+    return _forward(NO_FACTS, entries, ledger.responsible(task))
 
 
 def timeline(ledger, task, entries):
@@ -238,7 +220,8 @@ def timeline(ledger, task, entries):
 
 
 def _forward(facts, todays, responsible):
-    """facts with a day's entries (no correction among them, in order) counted after everything before."""
+    """facts with entries counted after everything before, in order: each field the latest value given (or
+    cleared) by a responsible unit, each metric the latest value given by any unit. No correction among them."""
     values = dict(zip(FOLDED, facts))
     last, reported, actuals = facts.last_report, facts.reported, dict(facts.actuals)
     for entry in todays:
